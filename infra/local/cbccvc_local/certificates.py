@@ -1,0 +1,279 @@
+"""Building blocks for local and test certificates: keys, CAs, end-entity certificates and CRLs.
+
+The demo PKI (``cbccvc_local.pki``) is built from these, and tests use ``make_test_certificate``
+to get certificates with one specific defect (expired, wrong key usage, SHA-1 signature, ...).
+Nothing here is for production keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from asn1crypto import algos
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
+
+from cbccvc.signing.cms import KeySigner, SignatureScheme
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+KeySpec = Literal["rsa1024", "rsa2048", "rsa3072", "ec256", "ec384"]
+
+# Issued certificates start an hour in the past, so a verifier whose clock runs a little behind
+# still finds them valid.
+BACKDATE = timedelta(hours=1)
+
+SIGNING_KEY_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    content_commitment=True,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
+CA_KEY_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
+# A certificate for encryption only: no digitalSignature, no nonRepudiation.
+ENCRYPTION_KEY_USAGE = x509.KeyUsage(
+    digital_signature=False,
+    content_commitment=False,
+    key_encipherment=True,
+    data_encipherment=True,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCertificate:
+    """A certificate with its private key."""
+
+    certificate: x509.Certificate
+    private_key: PrivateKey
+
+    def signer(
+        self,
+        chain: Sequence[x509.Certificate] = (),
+        *,
+        rsa_scheme: SignatureScheme = SignatureScheme.RSASSA_PSS,
+    ) -> KeySigner:
+        """Return a KeySigner for this certificate, embedding ``chain`` in its signatures."""
+        return KeySigner(self.private_key, self.certificate, chain, rsa_scheme=rsa_scheme)
+
+
+def generate_key(spec: KeySpec) -> PrivateKey:
+    """Generate a new private key of the given type and size."""
+    match spec:
+        case "rsa1024" | "rsa2048" | "rsa3072":
+            return rsa.generate_private_key(public_exponent=65537, key_size=int(spec.removeprefix("rsa")))
+        case "ec256":
+            return ec.generate_private_key(ec.SECP256R1())
+        case "ec384":
+            return ec.generate_private_key(ec.SECP384R1())
+
+
+def name(common_name: str, organization: str | None = None, country: str = "VN") -> x509.Name:
+    """Build a subject name: CN, then O when given, then C."""
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if organization is not None:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    attributes.append(x509.NameAttribute(NameOID.COUNTRY_NAME, country))
+    return x509.Name(attributes)
+
+
+def issue_certificate(
+    subject: x509.Name,
+    *,
+    issuer: IssuedCertificate | None,
+    key: PrivateKey | None = None,
+    key_spec: KeySpec = "rsa2048",
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+    key_usage: x509.KeyUsage | None = SIGNING_KEY_USAGE,
+    is_ca: bool = False,
+    path_length: int | None = None,
+    crl_url: str | None = None,
+    hash_name: Literal["sha256", "sha1"] = "sha256",
+) -> IssuedCertificate:
+    """Issue a certificate for ``subject``, signed by ``issuer`` (self-signed when None).
+
+    A new key of ``key_spec`` is generated unless ``key`` is given. Validity defaults to one hour
+    ago until one year ahead. ``key_usage=None`` leaves the extension out. ``crl_url`` adds a CRL
+    distribution point; nothing fetches it. ``hash_name="sha1"`` makes a SHA-1 signature, which
+    the cryptography library refuses to produce, by re-signing the to-be-signed part by hand.
+    """
+    now = datetime.now(UTC)
+    private_key = key or generate_key(key_spec)
+    signing_key = issuer.private_key if issuer else private_key
+    issuer_name = issuer.certificate.subject if issuer else subject
+
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(private_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or now - BACKDATE)
+        .not_valid_after(not_after or now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=path_length), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False)
+    )
+    if key_usage is not None:
+        builder = builder.add_extension(key_usage, critical=True)
+    if crl_url is not None:
+        point = x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)],
+            relative_name=None,
+            reasons=None,
+            crl_issuer=None,
+        )
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+
+    certificate = builder.sign(signing_key, hashes.SHA256())
+    if hash_name == "sha1":
+        certificate = _resign_with_sha1(certificate, signing_key)
+    return IssuedCertificate(certificate, private_key)
+
+
+def make_crl(
+    issuer: IssuedCertificate,
+    revoked: Sequence[tuple[int, datetime]],
+    *,
+    crl_number: int,
+    this_update: datetime,
+    next_update: datetime,
+    reason: x509.ReasonFlags = x509.ReasonFlags.key_compromise,
+) -> x509.CertificateRevocationList:
+    """Issue a CRL listing ``revoked`` (serial number, revocation date) pairs with one reason."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(this_update)
+        .next_update(next_update)
+        .add_extension(x509.CRLNumber(crl_number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
+            critical=False,
+        )
+    )
+    for serial, revoked_at in revoked:
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(revoked_at)
+            .add_extension(x509.CRLReason(reason), critical=False)
+            .build()
+        )
+        builder = builder.add_revoked_certificate(entry)
+    return builder.sign(issuer.private_key, hashes.SHA256())
+
+
+class TestCertificateKind(StrEnum):
+    """A certificate with one defect that verification must catch, for tests."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    WRONG_KEY_USAGE = "wrong_key_usage"
+    NO_KEY_USAGE = "no_key_usage"
+    CA_SIGNER = "ca_signer"
+    SELF_SIGNED = "self_signed"
+    RSA_1024 = "rsa_1024"
+    SHA1_SIGNED = "sha1_signed"
+    EC_P256 = "ec_p256"
+
+
+def make_test_certificate(
+    kind: TestCertificateKind,
+    issuer: IssuedCertificate,
+    *,
+    common_name: str = "Nguyễn Văn Kiểm Thử",
+    crl_url: str | None = None,
+) -> IssuedCertificate:
+    """Issue a signing certificate from ``issuer`` (or self-signed) with the defect ``kind`` names.
+
+    Expired certificates ended a day ago, not-yet-valid ones start tomorrow; the rest are valid
+    from an hour ago for a year. SELF_SIGNED ignores ``issuer``.
+    """
+    now = datetime.now(UTC)
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+    key_usage: x509.KeyUsage | None = SIGNING_KEY_USAGE
+    key_spec: KeySpec = "rsa2048"
+    hash_name: Literal["sha256", "sha1"] = "sha256"
+    match kind:
+        case TestCertificateKind.EXPIRED:
+            not_before, not_after = now - timedelta(days=400), now - timedelta(days=1)
+        case TestCertificateKind.NOT_YET_VALID:
+            not_before, not_after = now + timedelta(days=1), now + timedelta(days=400)
+        case TestCertificateKind.WRONG_KEY_USAGE:
+            key_usage = ENCRYPTION_KEY_USAGE
+        case TestCertificateKind.NO_KEY_USAGE:
+            key_usage = None
+        case TestCertificateKind.CA_SIGNER:
+            key_usage = CA_KEY_USAGE
+        case TestCertificateKind.RSA_1024:
+            key_spec = "rsa1024"
+        case TestCertificateKind.SHA1_SIGNED:
+            hash_name = "sha1"
+        case TestCertificateKind.EC_P256:
+            key_spec = "ec256"
+        case TestCertificateKind.VALID | TestCertificateKind.SELF_SIGNED:
+            pass
+
+    return issue_certificate(
+        name(common_name, "Cơ quan kiểm thử (demo)"),
+        issuer=None if kind is TestCertificateKind.SELF_SIGNED else issuer,
+        key_spec=key_spec,
+        not_before=not_before,
+        not_after=not_after,
+        key_usage=key_usage,
+        is_ca=kind is TestCertificateKind.CA_SIGNER,
+        crl_url=crl_url,
+        hash_name=hash_name,
+    )
+
+
+def _resign_with_sha1(certificate: x509.Certificate, signing_key: PrivateKey) -> x509.Certificate:
+    parsed = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    if isinstance(signing_key, rsa.RSAPrivateKey):
+        algorithm = algos.SignedDigestAlgorithm({"algorithm": "sha1_rsa"})
+    else:
+        algorithm = algos.SignedDigestAlgorithm({"algorithm": "sha1_ecdsa"})
+
+    tbs = parsed["tbs_certificate"]
+    tbs["signature"] = algorithm
+    to_be_signed = tbs.dump(force=True)
+    if isinstance(signing_key, rsa.RSAPrivateKey):
+        signature = signing_key.sign(to_be_signed, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+    else:
+        signature = signing_key.sign(to_be_signed, ec.ECDSA(hashes.SHA1()))  # noqa: S303
+
+    rebuilt = asn1_x509.Certificate(
+        {"tbs_certificate": tbs, "signature_algorithm": algorithm, "signature_value": signature}
+    )
+    return x509.load_der_x509_certificate(rebuilt.dump())

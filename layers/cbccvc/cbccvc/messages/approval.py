@@ -1,0 +1,157 @@
+"""Messages about an approval signature: one per reason code and warning code of ``cbccvc.signing``.
+
+Templates name only fields that ``VerificationResult.params`` carries for that code.
+"""
+
+from cbccvc.messages.catalog import Message
+
+APPROVAL_MESSAGES: dict[str, Message] = {
+    # --- Rejections: the signature does not approve the batch ---
+    "SIG_MALFORMED": Message(
+        "Tệp chữ ký không phải chữ ký số CMS/PKCS#7 hợp lệ (tệp hỏng, sai định dạng hoặc không phải tệp "
+        ".p7s). Hãy ký lại bản kê bằng phần mềm ký số, chọn kiểu chữ ký tách rời (.p7s), rồi tải lên lại.",
+        "The signature file is not a valid CMS/PKCS#7 signature (damaged, wrong format or not a .p7s file). "
+        "Sign the manifest again with signing software, choose a detached signature (.p7s) and upload it "
+        "again.",
+    ),
+    "SIG_MULTIPLE_SIGNERS": Message(
+        "Tệp chữ ký có {signer_count} chữ ký và chữ ký thứ {signer_index} không hợp lệ (mã lỗi "
+        "{signer_reason}). Hãy nộp tệp chữ ký chỉ gồm chữ ký của người phê duyệt.",
+        "The signature file holds {signer_count} signatures and signature {signer_index} is invalid (code "
+        "{signer_reason}). Upload a signature file with the approver's signature only.",
+    ),
+    "SIG_NO_SIGNED_ATTRS": Message(
+        "Chữ ký thiếu các thuộc tính ký bắt buộc (loại nội dung và giá trị băm của bản kê). Hãy ký lại bằng "
+        "phần mềm ký số tạo chữ ký CMS chuẩn (CAdES hoặc PKCS#7 có thuộc tính ký).",
+        "The signature lacks the required signed attributes (content type and message digest). Sign again "
+        "with software that makes standard CMS signatures (CAdES, or PKCS#7 with signed attributes).",
+    ),
+    "SIG_WEAK_DIGEST": Message(
+        "Chữ ký dùng hàm băm {digest_algorithm}, không được chấp nhận; chỉ chấp nhận SHA-256 trở lên (Thông "
+        "tư 15/2025/TT-BKHCN). Hãy chọn SHA-256 trong phần mềm ký số và ký lại.",
+        "The signature uses the hash {digest_algorithm}, which is not accepted; only SHA-256 or stronger is "
+        "(Circular 15/2025/TT-BKHCN). Choose SHA-256 in the signing software and sign again.",
+    ),
+    "SIG_CONTENT_MISMATCH": Message(
+        "Chữ ký không khớp với bản kê của lô: bản kê đã bị sửa sau khi ký, hoặc chữ ký được tạo cho tệp "
+        "khác. Hãy tải bản kê hiện tại của lô, ký đúng tệp đó (không mở và lưu lại) rồi tải chữ ký lên lại.",
+        "The signature does not match the batch manifest: the manifest changed after signing, or the "
+        "signature was made for another file. Download the batch's current manifest, sign that exact file "
+        "(do not open and save it) and upload the signature again.",
+    ),
+    "SIG_SIGNER_CERT_MISSING": Message(
+        "Tệp chữ ký không kèm chứng thư số của người ký. Hãy ký lại và chọn tùy chọn đính kèm chứng thư số vào chữ ký.",
+        "The signature file does not include the signer's certificate. Sign again and choose the option to "
+        "include the certificate in the signature.",
+    ),
+    "SIG_ALGORITHM_UNSUPPORTED": Message(
+        "Chữ ký dùng thuật toán không được hỗ trợ. Chỉ chấp nhận RSA (RSASSA-PSS hoặc PKCS#1 v1.5) và ECDSA "
+        "với SHA-256 trở lên. Hãy ký lại bằng chứng thư số và phần mềm ký số đúng chuẩn.",
+        "The signature uses an unsupported algorithm. Only RSA (RSASSA-PSS or PKCS#1 v1.5) and ECDSA with "
+        "SHA-256 or stronger are accepted. Sign again with a compliant certificate and signing software.",
+    ),
+    "SIG_INVALID": Message(
+        "Chữ ký số không hợp lệ: kiểm tra chữ ký bằng khóa công khai của người ký không thành công, tệp chữ "
+        "ký có thể đã bị hỏng hoặc bị sửa. Hãy ký lại bản kê và tải chữ ký mới lên.",
+        "The digital signature is invalid: it does not verify with the signer's public key, so the signature "
+        "file may be damaged or altered. Sign the manifest again and upload the new signature.",
+    ),
+    "SIG_LEGACY_PADDING_REJECTED": Message(
+        "Chữ ký dùng chuẩn RSA PKCS#1 v1.5 cũ, không được chấp nhận ở hệ thống này. Hãy ký lại với "
+        "RSASSA-PSS (Thông tư 15/2025/TT-BKHCN) hoặc dùng chứng thư số ECDSA.",
+        "The signature uses the legacy RSA PKCS#1 v1.5 padding, which this system does not accept. Sign "
+        "again with RSASSA-PSS (Circular 15/2025/TT-BKHCN) or use an ECDSA certificate.",
+    ),
+    "SIG_WEAK_KEY": Message(
+        "Khóa ký {key_type} dài {key_bits} bit, ngắn hơn mức tối thiểu {min_bits} bit. Hãy xin cấp chứng thư "
+        "số mới có khóa đủ dài (RSA từ 2048 bit hoặc ECDSA từ 256 bit) rồi ký lại.",
+        "The {key_type} signing key has {key_bits} bits, fewer than the minimum of {min_bits}. Get a new "
+        "certificate with a long enough key (RSA 2048 bits or more, or ECDSA 256 bits or more) and sign "
+        "again.",
+    ),
+    "SIG_TIME_INVALID": Message(
+        "Thời điểm ký ghi trong chữ ký ({signing_time}) ở tương lai. Hãy chỉnh đồng hồ máy tính dùng để ký "
+        "cho đúng rồi ký lại.",
+        "The signing time in the signature ({signing_time}) is in the future. Correct the clock of the "
+        "computer used for signing and sign again.",
+    ),
+    "CERT_UNTRUSTED": Message(
+        "Chứng thư số của người ký không chuỗi về chứng thư gốc tin cậy nào (tổ chức cấp: {issuer}). Hãy ký "
+        "bằng chứng thư số do tổ chức cung cấp dịch vụ chứng thực chữ ký số được công nhận cấp.",
+        "The signer's certificate does not chain to a trusted root certificate (issuer: {issuer}). Sign with "
+        "a certificate from a recognised certification authority.",
+    ),
+    "CERT_EXPIRED": Message(
+        "Chứng thư số đã hết hạn ngày {not_after}. Hãy ký lại bằng chứng thư còn hiệu lực.",
+        "The certificate expired on {not_after}. Sign again with a certificate that is still valid.",
+    ),
+    "CERT_NOT_YET_VALID": Message(
+        "Chứng thư số chỉ có hiệu lực từ {not_before}. Hãy ký lại khi chứng thư đã có hiệu lực, hoặc kiểm "
+        "tra đồng hồ máy tính dùng để ký.",
+        "The certificate is valid only from {not_before}. Sign again once it is valid, or check the clock of "
+        "the computer used for signing.",
+    ),
+    "CERT_REVOKED": Message(
+        "Chứng thư số đã bị thu hồi từ {revocation_date}. Hãy liên hệ tổ chức cấp chứng thư, rồi ký lại bằng "
+        "chứng thư số còn hiệu lực.",
+        "The certificate was revoked on {revocation_date}. Contact the certification authority, then sign "
+        "again with a valid certificate.",
+    ),
+    "CERT_REVOCATION_UNKNOWN": Message(
+        "Chưa kiểm tra được tình trạng thu hồi của chứng thư số (tổ chức cấp: {issuer}) vì thiếu danh sách "
+        "thu hồi (CRL) còn hiệu lực. Hãy báo bộ phận quản trị; không cần ký lại.",
+        "The certificate's revocation status could not be checked (issuer: {issuer}) because no current "
+        "revocation list (CRL) is available. Tell the operators; there is no need to sign again.",
+    ),
+    "CERT_WEAK_ALGORITHM": Message(
+        "Chứng thư số (hoặc chứng thư của tổ chức cấp) được ký bằng thuật toán yếu như SHA-1. Hãy xin cấp "
+        "chứng thư số mới dùng SHA-256 trở lên rồi ký lại.",
+        "The certificate (or one of its issuers) is signed with a weak algorithm such as SHA-1. Get a new "
+        "certificate that uses SHA-256 or stronger and sign again.",
+    ),
+    "CERT_KEY_USAGE": Message(
+        "Chứng thư số không được phép dùng để ký số (thiếu mục đích sử dụng digitalSignature hoặc "
+        "nonRepudiation). Hãy ký bằng chứng thư số dành cho ký số.",
+        "The certificate may not be used for digital signatures (its key usage lacks digitalSignature and "
+        "nonRepudiation). Sign with a certificate meant for signing.",
+    ),
+    "CERT_IS_CA": Message(
+        "Chữ ký được tạo bằng chứng thư của một tổ chức cấp chứng thư (CA), không phải chứng thư của người "
+        "phê duyệt. Hãy ký bằng chứng thư số cá nhân của người có thẩm quyền.",
+        "The signature was made with a certification authority (CA) certificate, not an approver's "
+        "certificate. Sign with the personal certificate of the authorised person.",
+    ),
+    "CERT_PATH_INVALID": Message(
+        "Không xác thực được chuỗi chứng thư số của người ký (tổ chức cấp: {issuer}). Hãy báo bộ phận quản "
+        "trị, hoặc ký lại bằng chứng thư số khác.",
+        "The signer's certificate chain could not be validated (issuer: {issuer}). Tell the operators, or "
+        "sign again with another certificate.",
+    ),
+    # --- Warnings: the signature is accepted, with a note ---
+    "SIG_LEGACY_PADDING": Message(
+        "Chữ ký dùng chuẩn RSA PKCS#1 v1.5 cũ; vẫn được chấp nhận, nhưng lần sau hãy ký với RSASSA-PSS "
+        "(Thông tư 15/2025/TT-BKHCN).",
+        "The signature uses the legacy RSA PKCS#1 v1.5 padding; it is accepted, but sign with RSASSA-PSS "
+        "next time (Circular 15/2025/TT-BKHCN).",
+    ),
+    "SIG_NO_SIGNING_TIME": Message(
+        "Chữ ký không ghi thời điểm ký; chứng thư số được kiểm tra tại thời điểm xác minh.",
+        "The signature states no signing time; the certificate was checked at verification time.",
+    ),
+    "SIG_CONTENT_ATTACHED": Message(
+        "Tệp chữ ký có kèm cả nội dung bản kê; nội dung này trùng với bản kê của lô nên vẫn được chấp nhận.",
+        "The signature file also contains the manifest; it equals the batch manifest, so it is accepted.",
+    ),
+    "SIG_EXTRA_SIGNERS": Message(
+        "Tệp chữ ký có {signer_count} chữ ký, tất cả đều hợp lệ; người ký đầu tiên được ghi nhận là người phê duyệt.",
+        "The signature file holds {signer_count} signatures, all valid; the first signer is recorded as the approver.",
+    ),
+    "REVOCATION_NOT_CHECKED": Message(
+        "Chưa kiểm tra tình trạng thu hồi chứng thư số vì chưa cấu hình danh sách thu hồi (CRL).",
+        "The certificate's revocation status was not checked because no revocation list (CRL) is configured.",
+    ),
+    "CRL_UNREADABLE": Message(
+        "Có {crl_count} danh sách thu hồi (CRL) không đọc được và đã bị bỏ qua. Hãy báo bộ phận quản trị.",
+        "{crl_count} revocation lists (CRLs) could not be read and were skipped. Tell the operators.",
+    ),
+}
