@@ -1,0 +1,58 @@
+"""Messages of the approve stage about the batch and the approver (signature checks are in ``approval``)."""
+
+from cbccvc.messages.catalog import Message
+
+BATCH_APPROVAL_MESSAGES: dict[str, Message] = {
+    "APPROVAL_KEY_INVALID": Message(
+        "Tệp chữ ký «{key}» phải nằm ở approvals/<mã cơ quan>/<mã lô>/<tên tệp>.p7s.",
+        "Signature file '{key}' must be at approvals/<agency code>/<batch id>/<name>.p7s.",
+    ),
+    "BATCH_NOT_FOUND": Message(
+        "Không có lô «{batch_id}» của cơ quan «{agency}». Hãy kiểm tra mã lô trong đường dẫn tải chữ ký.",
+        "Batch '{batch_id}' of agency '{agency}' does not exist. Check the batch id in the signature's path.",
+    ),
+    "BATCH_NOT_APPROVABLE": Message(
+        "Lô «{batch_id}» đang ở trạng thái «{state}», không thể phê duyệt. Chỉ lô đã kiểm tra xong mới được ký duyệt.",
+        "Batch '{batch_id}' is in state '{state}' and cannot be approved. Only validated batches can be signed.",
+    ),
+    "MANIFEST_TAMPERED": Message(
+        "Bản kê (manifest) của lô đã bị thay đổi sau khi tạo. Không phê duyệt; hãy báo bộ phận quản trị.",
+        "The batch manifest was changed after it was created. Not approved; tell the operators.",
+    ),
+    "MANIFEST_MISMATCH": Message(
+        "Bản kê được ký thuộc lô «{signed_batch}» của cơ quan «{signed_agency}», không phải lô này. Hãy ký đúng bản "
+        "kê của lô.",
+        "The signed manifest belongs to batch '{signed_batch}' of agency '{signed_agency}', not this batch. Sign "
+        "this batch's manifest.",
+    ),
+    "MANIFEST_EXPIRED": Message(
+        "Bản kê đã hết hạn phê duyệt lúc {expires_at}. Hãy tải tệp lên lại để tạo bản kê mới rồi ký.",
+        "The manifest expired at {expires_at}. Upload the file again to get a new manifest, then sign it.",
+    ),
+    "MANIFEST_REPLAYED": Message(
+        "Chữ ký này đã được dùng để phê duyệt một lô khác. Mỗi chữ ký chỉ phê duyệt một lô một lần.",
+        "This signature was already used to approve another batch. A signature approves one batch once.",
+    ),
+    "RECORDS_CHANGED": Message(
+        "Dữ liệu hồ sơ của lô đã thay đổi sau khi bản kê được tạo. Không phê duyệt; hãy báo bộ phận quản trị.",
+        "The batch's staged records changed after the manifest was created. Not approved; tell the operators.",
+    ),
+    "REPORT_CHANGED": Message(
+        "Báo cáo kiểm tra của lô đã thay đổi sau khi bản kê được tạo. Không phê duyệt; hãy báo bộ phận quản trị.",
+        "The batch's validation report changed after the manifest was created. Not approved; tell the operators.",
+    ),
+    "SIGNER_NOT_AUTHORISED": Message(
+        "Người ký «{signer}» (số hiệu chứng thư {serial}) chưa được đăng ký là người phê duyệt của cơ quan «{agency}». "
+        "Hãy đề nghị bộ phận quản trị đăng ký, hoặc để người có thẩm quyền ký.",
+        "Signer '{signer}' (certificate serial {serial}) is not registered as an approver of agency '{agency}'. Ask "
+        "the operators to register them, or have an authorised person sign.",
+    ),
+    "SIGNER_AUTHORISATION_EXPIRED": Message(
+        "Quyền phê duyệt của người ký «{signer}» chỉ có hiệu lực từ {valid_from} đến {valid_until}.",
+        "Signer '{signer}' may approve only from {valid_from} to {valid_until}.",
+    ),
+    "TRUST_NOT_CONFIGURED": Message(
+        "Chưa cấu hình chứng thư gốc tin cậy nên chưa kiểm tra được chữ ký. Hãy báo bộ phận quản trị.",
+        "No trusted root certificate is configured, so the signature cannot be checked. Tell the operators.",
+    ),
+}

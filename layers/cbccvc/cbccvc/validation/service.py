@@ -1,0 +1,319 @@
+"""The validate stage: from an uploaded export to a validated (or rejected) batch.
+
+Steps: read the upload, record the batch (idempotently), read and check the file, match the
+people against the National Population Database, write the report, the staged records and
+the manifest, then move the batch to ``validated`` or ``rejected``. The original upload is
+never modified or deleted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from cbccvc.intake.readers import UnreadableFileError, read_export
+from cbccvc.intake.table import Table
+from cbccvc.models import (
+    AGENCY_CODE_PATTERN,
+    BatchKeys,
+    BatchState,
+    Finding,
+    Manifest,
+    make_batch_id,
+    sha256_hex,
+)
+from cbccvc.national.errors import FatalApiError, RetriableApiError
+from cbccvc.national.ports import PersonQuery, PopulationRegistry
+from cbccvc.observability import logger, metrics
+from cbccvc.privacy import PersonKeyer
+from cbccvc.reporting.validation_report import ValidationReport, build_report
+from cbccvc.schema import FIELDS_BY_NAME
+from cbccvc.state.repository import StateRepository
+from cbccvc.storage import ObjectStore
+from cbccvc.validation.codes import SEVERITY
+from cbccvc.validation.engine import (
+    TableResult,
+    ValidationContext,
+    add_finding,
+    check_duplicates,
+    validate_table,
+)
+from cbccvc.validation.staging import StagedRecord, encode_records, record_hash, serialise_record
+
+INCOMING_PREFIX = "incoming/"
+# The contract of the population API allows at most 500 people per request.
+POPULATION_BATCH_SIZE = 500
+_MATCHED_FIELD_COLUMNS = {"full_name": "full_name", "birth_date": "birth_date"}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadKey:
+    agency_code: str
+    file_name: str
+
+
+def parse_upload_key(key: str) -> UploadKey | None:
+    """Split ``incoming/{agency}/{file}`` (sub-folders allowed); None if the key has another form."""
+    if not key.startswith(INCOMING_PREFIX):
+        return None
+    parts = key[len(INCOMING_PREFIX):].split("/")
+    if len(parts) < 2 or not parts[-1]:
+        return None
+    agency_code = parts[0]
+    if not AGENCY_CODE_PATTERN.match(agency_code):
+        return None
+    return UploadKey(agency_code=agency_code, file_name=parts[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOutcome:
+    batch_id: str | None
+    state: str
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    duplicate_event: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    mandatory_fields: tuple[str, ...]
+    max_rows: int
+    manifest_validity: timedelta
+    today: date | None = None
+
+
+class ValidateService:
+    """Turns one uploaded export into a batch. Clients are injected."""
+
+    def __init__(
+        self,
+        *,
+        store: ObjectStore,
+        state: StateRepository,
+        population: PopulationRegistry,
+        keyer: PersonKeyer,
+        options: ValidateOptions,
+    ) -> None:
+        self.store = store
+        self.state = state
+        self.population = population
+        self.keyer = keyer
+        self.options = options
+
+    def process_upload(self, key: str) -> ValidateOutcome:
+        upload = parse_upload_key(key)
+        if upload is None:
+            logger.error("upload_key_invalid", code="KEY_INVALID")
+            return ValidateOutcome(batch_id=None, state="ignored")
+        logger.append_keys(agency_code=upload.agency_code)
+        if self.state.get_agency(upload.agency_code) is None:
+            logger.error("agency_unknown", code="AGENCY_UNKNOWN")
+            return ValidateOutcome(batch_id=None, state="ignored")
+
+        data = self.store.get(key)
+        source_sha256 = sha256_hex(data)
+        batch_id = make_batch_id(upload.agency_code, source_sha256)
+        logger.append_keys(batch_id=batch_id)
+        batch = self._find_or_create_batch(batch_id, upload, key, source_sha256, len(data))
+        if batch["state"] != BatchState.RECEIVED:
+            logger.info("duplicate_upload_ignored", state=batch["state"])
+            return ValidateOutcome(batch_id=batch_id, state=batch["state"], duplicate_event=True)
+
+        keys = BatchKeys(upload.agency_code, batch_id)
+        try:
+            tables = read_export(data, upload.file_name)
+            self._check_file_shape(tables, upload.file_name)
+        except UnreadableFileError as error:
+            return self._reject_file(batch, keys, upload, error)
+
+        results = self._validate(tables, upload.agency_code)
+        self._match_population(results)
+        return self._stage(batch, keys, upload, results)
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def _find_or_create_batch(self, batch_id: str, upload: UploadKey, key: str, source_sha256: str,
+                              size: int) -> dict[str, Any]:
+        created_at = datetime.now(UTC).replace(microsecond=0)
+        candidate = {
+            "batch_id": batch_id,
+            "agency_code": upload.agency_code,
+            "state": BatchState.RECEIVED.value,
+            "source_key": key,
+            "file_name": upload.file_name,
+            "source_sha256": source_sha256,
+            "source_size": size,
+            # Fixed at creation so a re-run after a crash writes the same manifest bytes.
+            "manifest_nonce": secrets.token_hex(16),
+            "manifest_created_at": created_at.isoformat(),
+            "manifest_expires_at": (created_at + self.options.manifest_validity).isoformat(),
+        }
+        if self.state.create_batch(candidate):
+            logger.info("batch_received", size=size)
+            metrics.add_metric(name="BatchesReceived", unit="Count", value=1)
+            return candidate
+        existing = self.state.get_batch(batch_id)
+        if existing is None:  # pragma: no cover - the conditional put just found it
+            raise RuntimeError(f"batch {batch_id} vanished after a conditional put failed")
+        return existing
+
+    def _check_file_shape(self, tables: Sequence[Table], file_name: str) -> None:
+        rows = sum(len(table) for table in tables)
+        if rows == 0:
+            raise UnreadableFileError("FILE_EMPTY", file=file_name)
+        if rows > self.options.max_rows:
+            raise UnreadableFileError("FILE_TOO_LARGE", file=file_name, rows=rows, limit=self.options.max_rows)
+        for table in tables:
+            missing = [name for name in self.options.mandatory_fields if name not in table.columns]
+            if missing:
+                headers = ", ".join(FIELDS_BY_NAME[name].header for name in missing)
+                raise UnreadableFileError("HEADER_MISSING_REQUIRED", file=file_name, missing=headers)
+
+    def _validate(self, tables: Sequence[Table], agency_code: str) -> list[TableResult]:
+        units = self.state.get_org_units(agency_code)
+        context = ValidationContext(
+            agency_code=agency_code,
+            mandatory_fields=self.options.mandatory_fields,
+            org_units=frozenset(units) if units else None,
+            today=self.options.today or datetime.now(UTC).date(),
+        )
+        results = [validate_table(table, context) for table in tables]
+        check_duplicates(results)
+        if context.org_units is None and results:
+            results[0].findings.append(Finding(code="UNITS_NOT_CONFIGURED", severity=SEVERITY["UNITS_NOT_CONFIGURED"]))
+        return results
+
+    def _match_population(self, results: Sequence[TableResult]) -> None:
+        """Match every otherwise valid record; a mismatch blocks it with the fields that differ."""
+        candidates = [
+            (result, index)
+            for result in results
+            for index in range(len(result.records))
+            if not result.blocked[index] and not result.dropped[index]
+        ]
+        for start in range(0, len(candidates), POPULATION_BATCH_SIZE):
+            window = candidates[start:start + POPULATION_BATCH_SIZE]
+            queries = [
+                PersonQuery(
+                    personal_id=result.records[index]["personal_id"],
+                    full_name=result.records[index]["full_name"],
+                    birth_date=result.records[index]["birth_date"],
+                )
+                for result, index in window
+            ]
+            try:
+                matches = self.population.match(queries)
+            except (RetriableApiError, FatalApiError) as error:
+                logger.error("population_match_failed", error=type(error).__name__, records=len(window))
+                for result, index in window:
+                    add_finding(result, index, "personal_id", "POPULATION_UNAVAILABLE")
+                continue
+            for (result, index), match in zip(window, matches, strict=True):
+                if match.status == "not_found":
+                    add_finding(result, index, "personal_id", "POPULATION_NOT_FOUND")
+                elif match.status == "mismatch":
+                    labels = ", ".join(result.table.columns[name].header for name in match.mismatched_fields
+                                       if name in result.table.columns)
+                    for name in match.mismatched_fields:
+                        add_finding(result, index, _MATCHED_FIELD_COLUMNS[name], "POPULATION_MISMATCH", fields=labels)
+        logger.info("population_matched", records=len(candidates))
+
+    def _stage(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,
+               results: Sequence[TableResult]) -> ValidateOutcome:
+        staged: list[StagedRecord] = []
+        for result in results:
+            for index, record in enumerate(result.records):
+                if result.blocked[index] or result.dropped[index]:
+                    continue
+                content = serialise_record(record)
+                staged.append(StagedRecord(row=result.table.row_numbers[index], sheet=result.table.sheet,
+                                           record_hash=record_hash(content), record=content))
+        findings = [finding for result in results for finding in result.findings]
+        rows = sum(len(result.records) for result in results)
+        invalid = sum(sum(result.blocked) for result in results)
+        records_bytes = encode_records(staged)
+
+        report = build_report(
+            batch_id=keys.batch_id, agency_code=upload.agency_code, file_name=upload.file_name,
+            generated_at=batch["manifest_created_at"], rows=rows, staged=len(staged), invalid=invalid,
+            findings=findings,
+        )
+        report_json = self._write_report(keys, report)
+        if not staged:
+            return self._reject(batch, keys, "NO_VALID_RECORDS", rows=rows, invalid=invalid,
+                                params={"file": upload.file_name, "rows": rows, "invalid": invalid})
+
+        manifest = Manifest(
+            batch_id=keys.batch_id,
+            agency_code=upload.agency_code,
+            source_key=batch["source_key"],
+            source_sha256=batch["source_sha256"],
+            record_count=len(staged),
+            records_sha256=sha256_hex(records_bytes),
+            report_sha256=sha256_hex(report_json),
+            created_at=datetime.fromisoformat(batch["manifest_created_at"]),
+            expires_at=datetime.fromisoformat(batch["manifest_expires_at"]),
+            nonce=batch["manifest_nonce"],
+        )
+        manifest_bytes = manifest.to_bytes()
+        self.store.put(keys.records, records_bytes, content_type="application/x-ndjson")
+        self.store.put(keys.manifest, manifest_bytes, content_type="application/json")
+
+        counts = {"rows": rows, "valid": len(staged), "invalid": invalid,
+                  "warnings": sum(1 for finding in findings if finding.severity == "warning")}
+        moved = self.state.transition(
+            keys.batch_id, upload.agency_code,
+            from_states=[BatchState.RECEIVED], to_state=BatchState.VALIDATED,
+            updates={"counts": counts, "manifest_key": keys.manifest, "manifest_sha256": sha256_hex(manifest_bytes),
+                     "records_key": keys.records, "records_sha256": manifest.records_sha256,
+                     "report_key": keys.report_json, "report_xlsx_key": keys.report_xlsx,
+                     "report_sha256": manifest.report_sha256, "record_count": len(staged)},
+            agency_counters={"batches_validated": 1},
+            agency_updates={"last_batch_id": keys.batch_id, "last_batch_rows": rows,
+                            "last_batch_valid": len(staged), "last_batch_invalid": invalid},
+        )
+        logger.info("batch_validated", rows=rows, valid=len(staged), invalid=invalid, moved=moved,
+                    findings=len(findings))
+        metrics.add_metric(name="RecordsValid", unit="Count", value=len(staged))
+        metrics.add_metric(name="RecordsInvalid", unit="Count", value=invalid)
+        return ValidateOutcome(batch_id=keys.batch_id, state=BatchState.VALIDATED.value, rows=rows,
+                               valid=len(staged), invalid=invalid)
+
+    def _write_report(self, keys: BatchKeys, report: ValidationReport) -> bytes:
+        report_json = report.to_json()
+        self.store.put(keys.report_json, report_json, content_type="application/json")
+        self.store.put(keys.report_xlsx, report.to_xlsx(),
+                       content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return report_json
+
+    def _reject_file(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,
+                     error: UnreadableFileError) -> ValidateOutcome:
+        finding = Finding(code=error.code, severity=SEVERITY[error.code], params=error.params)
+        report = build_report(
+            batch_id=keys.batch_id, agency_code=upload.agency_code, file_name=upload.file_name,
+            generated_at=batch["manifest_created_at"], rows=0, staged=0, invalid=0, findings=[finding],
+        )
+        self._write_report(keys, report)
+        logger.warning("file_rejected", code=error.code)
+        return self._reject(batch, keys, error.code, rows=0, invalid=0, params=error.params)
+
+    def _reject(self, batch: dict[str, Any], keys: BatchKeys, code: str, *, rows: int, invalid: int,
+                params: dict[str, Any] | None = None) -> ValidateOutcome:
+        self.state.transition(
+            keys.batch_id, batch["agency_code"],
+            from_states=[BatchState.RECEIVED], to_state=BatchState.REJECTED,
+            updates={"rejection": {"stage": "validate", "code": code,
+                                   "params": {name: str(value) for name, value in (params or {}).items()}},
+                     "counts": {"rows": rows, "valid": 0, "invalid": invalid},
+                     "report_key": keys.report_json, "report_xlsx_key": keys.report_xlsx},
+            agency_counters={"batches_rejected": 1},
+            agency_updates={"last_batch_id": keys.batch_id, "last_batch_rows": rows, "last_batch_valid": 0,
+                            "last_batch_invalid": invalid},
+        )
+        metrics.add_metric(name="BatchesRejected", unit="Count", value=1)
+        return ValidateOutcome(batch_id=keys.batch_id, state=BatchState.REJECTED.value, rows=rows, invalid=invalid)
+
