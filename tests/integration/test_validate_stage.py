@@ -1,0 +1,149 @@
+"""The validate handler on moto and the emulator: file-level failures, encodings and canned events."""
+
+from __future__ import annotations
+
+import copy
+import json
+import unicodedata
+from typing import Any
+
+import pytest
+
+from cbccvc.models import BatchKeys
+from cbccvc_local.pipeline import SAMPLE_EXPORT, LocalPipeline
+from tests.conftest import load_event
+
+pytestmark = pytest.mark.integration
+
+HEADER = "Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân,Mã đơn vị,Dân tộc\r\n"
+
+
+def _csv(rows: list[str], *, encoding: str = "utf-8-sig", header: str = HEADER) -> bytes:
+    text = header + "".join(row + "\r\n" for row in rows)
+    if encoding == "cp1258":
+        return _windows_1258(text)
+    return text.encode(encoding)
+
+
+def _windows_1258(text: str) -> bytes:
+    """Encode as Windows does: precomposed where code page 1258 has the letter, else base plus tone mark."""
+    encoded = bytearray()
+    for char in text:
+        try:
+            encoded += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for index in range(len(marks), -1, -1):
+            composed = unicodedata.normalize("NFC", base + "".join(marks[:index]))
+            try:
+                encoded += composed.encode("cp1258") + "".join(marks[index:]).encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+    return bytes(encoded)
+
+
+def _first_person(pipeline: LocalPipeline) -> dict[str, Any]:
+    population: list[dict[str, Any]] = pipeline.emulator.store.dump()["population"]
+    return population[0]
+
+
+def _row_for(person: dict[str, Any], unit: str = "000.00.01.H46") -> str:
+    year, month, day = person["birth_date"].split("-")
+    gender = "Nam" if person["gender"] == "male" else "Nữ"
+    return f"{person['full_name']},{day}/{month}/{year},{gender},{person['personal_id']},{unit},Kinh"
+
+
+def _findings(pipeline: LocalPipeline, batch_id: str) -> list[dict[str, Any]]:
+    report = json.loads(pipeline.store.get(BatchKeys(pipeline.agency_code, batch_id).report_json))
+    findings: list[dict[str, Any]] = report["findings"]
+    return findings
+
+
+def test_csv_export_validated(pipeline: LocalPipeline) -> None:
+    person = _first_person(pipeline)
+    outcome = pipeline.upload_export(_csv([_row_for(person)]), "xuat-du-lieu.csv")
+    assert outcome["state"] == "validated"
+    assert outcome["valid"] == 1
+    assert outcome["invalid"] == 0
+
+
+def test_windows_1258_csv_read(pipeline: LocalPipeline) -> None:
+    person = _first_person(pipeline)
+    data = _csv([_row_for(person)], encoding="cp1258")
+    outcome = pipeline.upload_export(data, "ban-cu.csv")
+    assert outcome["state"] == "validated"
+    assert outcome["valid"] == 1
+
+
+def test_damaged_workbook_rejected(pipeline: LocalPipeline) -> None:
+    data = SAMPLE_EXPORT.read_bytes()[:5000]
+    outcome = pipeline.upload_export(data, "hong.xlsx")
+    assert outcome["state"] == "rejected"
+    batch = pipeline.batch(outcome["batch_id"])
+    assert batch["rejection"]["code"] == "FILE_DAMAGED"
+    findings = _findings(pipeline, outcome["batch_id"])
+    assert [finding["code"] for finding in findings] == ["FILE_DAMAGED"]
+    # The original upload is kept as it was.
+    assert pipeline.store.get("incoming/H46/hong.xlsx") == data
+
+
+def test_missing_required_column_rejected(pipeline: LocalPipeline) -> None:
+    header = "Họ và tên,Ngày sinh,Giới tính,Mã đơn vị,Dân tộc\r\n"
+    outcome = pipeline.upload_export(_csv(["Nguyễn Văn An,01/01/1990,Nam,000.00.01.H46,Kinh"], header=header),
+                                     "thieu-cot.csv")
+    assert outcome["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"])["rejection"]["code"] == "HEADER_MISSING_REQUIRED"
+
+
+def test_unknown_headers_rejected(pipeline: LocalPipeline) -> None:
+    outcome = pipeline.upload_export(b"a,b,c\r\n1,2,3\r\n", "la.csv")
+    assert outcome["state"] == "rejected"
+    batch = pipeline.batch(outcome["batch_id"])
+    assert batch["rejection"]["code"] == "HEADER_NOT_FOUND"
+    assert batch["rejection"]["params"]["found"] == "a, b, c"
+
+
+def test_unsupported_format_rejected(pipeline: LocalPipeline) -> None:
+    outcome = pipeline.upload_export(b"%PDF-1.4", "danh-sach.pdf")
+    assert outcome["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"])["rejection"]["code"] == "FILE_FORMAT_UNSUPPORTED"
+
+
+def test_all_rows_invalid_rejected(pipeline: LocalPipeline) -> None:
+    outcome = pipeline.upload_export(_csv(["Nguyễn Văn An,01/01/1990,Nam,12345,000.00.01.H46,Kinh"]), "loi.csv")
+    assert outcome["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"])["rejection"]["code"] == "NO_VALID_RECORDS"
+    findings = _findings(pipeline, outcome["batch_id"])
+    codes = {(finding["row"], finding["column"], finding["code"]) for finding in findings}
+    assert (2, "D", "PID_FORMAT") in codes
+
+
+def test_unregistered_agency_ignored(pipeline: LocalPipeline) -> None:
+    key = "incoming/XYZ/danh-sach.csv"
+    results = pipeline.dispatcher.upload(key, b"x")
+    assert results[0]["batches"][0]["state"] == "ignored"
+    assert pipeline.state.get_agency("XYZ") is None
+
+
+def test_population_service_down(pipeline: LocalPipeline) -> None:
+    pipeline.emulator.add_faults([{"path_prefix": "/population/", "kind": "status", "status": 503, "count": 100}])
+    person = _first_person(pipeline)
+    outcome = pipeline.upload_export(_csv([_row_for(person)]), "dan-cu-loi.csv")
+    assert outcome["state"] == "rejected"
+    codes = [finding["code"] for finding in _findings(pipeline, outcome["batch_id"])]
+    assert codes == ["POPULATION_UNAVAILABLE"]
+
+
+def test_canned_s3_event_decodes_key(pipeline: LocalPipeline) -> None:
+    """The handler gets the URL-encoded key S3 sends and finds the object under its decoded name."""
+    key = f"incoming/H46/{SAMPLE_EXPORT.name}"
+    pipeline.store.put(key, SAMPLE_EXPORT.read_bytes())
+    event = copy.deepcopy(load_event("s3-put-incoming.json"))
+    event["Records"][0]["s3"]["bucket"]["name"] = pipeline.stack.bucket
+    result = pipeline.dispatcher.invoke("ValidateFunction", event)
+    (outcome,) = result["batches"]
+    assert outcome["state"] == "validated"
+    assert pipeline.batch(outcome["batch_id"])["source_key"] == key
