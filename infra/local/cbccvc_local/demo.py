@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
+from cbccvc.cli.translation import translate_argparse
 from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.units import read_units
 from cbccvc.messages import render
@@ -48,6 +49,7 @@ def say(code: str, **params: Any) -> None:
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    translate_argparse()
     parser = argparse.ArgumentParser(prog="make demo", description=render("demo.description"))
     parser.add_argument("--file", type=Path, help=render("demo.option_file"))
     parser.add_argument("--agency", default=DEFAULT_AGENCY_CODE, help=render("demo.option_agency"))

@@ -51,7 +51,7 @@ FIELD_LABELS: dict[str, Message] = {
 }
 
 
-def render(code: str, language: Language | None = None, **params: Any) -> str:
+def render(code: str, language: Language | None = None, /, **params: Any) -> str:
     """Render the message for ``code`` in ``language`` (CBCCVC_LANG by default).
 
     Raises KeyError for an unknown code, so a missing catalog entry fails in tests.
@@ -62,7 +62,7 @@ def render(code: str, language: Language | None = None, **params: Any) -> str:
     return template.format(**params)
 
 
-def label(key: str, language: Language | None = None, **params: Any) -> str:
+def label(key: str, language: Language | None = None, /, **params: Any) -> str:
     """Return the report label ``key`` in ``language`` (CBCCVC_LANG by default), filled with ``params``."""
     entry = LABELS[key]
     template = entry.vi if (language or current_language()) is Language.VI else entry.en

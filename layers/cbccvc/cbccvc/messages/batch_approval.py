@@ -51,6 +51,12 @@ BATCH_APPROVAL_MESSAGES: dict[str, Message] = {
         "Quyền phê duyệt của người ký «{signer}» chỉ có hiệu lực từ {valid_from} đến {valid_until}.",
         "Signer '{signer}' may approve only from {valid_from} to {valid_until}.",
     ),
+    "SIGNING_TIME_BEFORE_MANIFEST": Message(
+        "Chữ ký ghi thời điểm ký {signing_time}, trước khi bản kê được tạo ({created_at}). Hãy kiểm tra đồng hồ "
+        "máy tính rồi ký lại.",
+        "The signature states signing time {signing_time}, before the manifest was created ({created_at}). Check "
+        "the computer's clock and sign again.",
+    ),
     "TRUST_NOT_CONFIGURED": Message(
         "Chưa cấu hình chứng thư gốc tin cậy nên chưa kiểm tra được chữ ký. Hãy báo bộ phận quản trị.",
         "No trusted root certificate is configured, so the signature cannot be checked. Tell the operators.",

@@ -83,4 +83,105 @@ CLI_MESSAGES: dict[str, Message] = {
     "state.failed": Message("thất bại", "failed"),
     "pilot.passed": Message("đạt", "passed"),
     "pilot.failed": Message("không đạt", "failed"),
+    # The cbccvc command.
+    "cli.description": Message(
+        "Công cụ đồng bộ dữ liệu cán bộ, công chức, viên chức vào Cơ sở dữ liệu quốc gia về CBCCVC.",
+        "Tool that syncs records of cadres, civil servants and public employees into the national CBCCVC database.",
+    ),
+    "cli.commands_title": Message("các lệnh", "commands"),
+    "cli.file_not_found": Message("Không tìm thấy tệp «{file}». Hãy kiểm tra đường dẫn.",
+                                  "File '{file}' not found. Check the path."),
+    "cli.file_write_failed": Message("Không ghi được tệp «{file}»: {reason}.", "Cannot write file '{file}': {reason}."),
+    "cli.units_unreadable": Message(
+        "Không đọc được danh sách đơn vị «{file}». Tệp cần các cột Mã đơn vị, Tên đơn vị (CSV hoặc XLSX).",
+        "Cannot read the unit list '{file}'. It needs the columns Mã đơn vị and Tên đơn vị (CSV or XLSX).",
+    ),
+    "cli.table": Message("Tên bảng DynamoDB trạng thái (mặc định: biến môi trường TABLE_NAME).",
+                         "DynamoDB state table name (default: the TABLE_NAME environment variable)."),
+    "cli.table_missing": Message("Chưa có tên bảng trạng thái: dùng --table hoặc đặt biến môi trường TABLE_NAME.",
+                                 "No state table given: use --table or set TABLE_NAME."),
+    "cli.sign_help": Message("Ký bản kê (manifest) của một lô bằng chứng thư số trong tệp PKCS#12 (.p12, .pfx).",
+                             "Sign a batch manifest with the certificate in a PKCS#12 file (.p12, .pfx)."),
+    "cli.sign_manifest": Message("Tệp bản kê manifest.json tải về từ báo cáo của lô.",
+                                 "The batch's manifest.json, downloaded with its report."),
+    "cli.sign_p12": Message("Tệp PKCS#12 chứa khóa và chứng thư số của người phê duyệt.",
+                            "PKCS#12 file with the approver's key and certificate."),
+    "cli.sign_password_env": Message(
+        "Tên biến môi trường chứa mật khẩu tệp PKCS#12 (nếu không có, lệnh sẽ hỏi mật khẩu).",
+        "Name of the environment variable holding the PKCS#12 password (otherwise the command asks for it).",
+    ),
+    "cli.sign_output": Message("Tệp chữ ký cần ghi (mặc định: <bản kê>.p7s).",
+                               "Signature file to write (default: <manifest>.p7s)."),
+    "cli.sign_password_prompt": Message("Mật khẩu tệp PKCS#12: ", "PKCS#12 password: "),
+    "cli.sign_not_manifest": Message(
+        "Tệp «{file}» không phải bản kê JSON của lô. Hãy ký đúng tệp manifest.json của lô.",
+        "File '{file}' is not a batch manifest (JSON). Sign the batch's manifest.json.",
+    ),
+    "cli.sign_key_unreadable": Message(
+        "Không mở được tệp khóa «{file}»: sai mật khẩu hoặc tệp không phải PKCS#12.",
+        "Cannot open key file '{file}': wrong password or not a PKCS#12 file.",
+    ),
+    "cli.sign_done": Message(
+        "Đã ký. Hãy tải tệp chữ ký «{signature}» lên approvals/<mã cơ quan>/<mã lô>/.",
+        "Signed. Upload the signature '{signature}' to approvals/<agency code>/<batch id>/.",
+    ),
+    "cli.validate_help": Message("Kiểm tra một tệp xuất dữ liệu trên máy trước khi tải lên.",
+                                 "Check an export on this computer before uploading it."),
+    "cli.validate_description": Message(
+        "Chạy đúng các bước kiểm tra của hệ thống trên một tệp (.xlsx, .xls, .csv, .json) và ghi báo cáo JSON, "
+        "XLSX bên cạnh tệp. Không đối chiếu với Cơ sở dữ liệu quốc gia về dân cư.",
+        "Runs the system's checks on a file (.xlsx, .xls, .csv, .json) and writes JSON and XLSX reports beside "
+        "it. Does not match people against the National Population Database.",
+    ),
+    "cli.validate_file": Message("Tệp cần kiểm tra.", "File to check."),
+    "cli.validate_units": Message(
+        "Danh sách đơn vị (CSV hoặc XLSX: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Mã xã) để kiểm tra mã đơn vị.",
+        "Unit list (CSV or XLSX: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Mã xã) to check unit codes against.",
+    ),
+    "cli.validate_agency": Message("Mã cơ quan ghi trên báo cáo.", "Agency code shown on the report."),
+    "cli.validate_output": Message("Thư mục ghi báo cáo (mặc định: thư mục của tệp).",
+                                   "Folder for the reports (default: the file's folder)."),
+    "cli.validate_mandatory": Message("Các trường bắt buộc, cách nhau bằng dấu phẩy.",
+                                      "Mandatory fields, comma-separated."),
+    "cli.validate_summary": Message(
+        "«{file}»: {rows} dòng, {valid} hồ sơ hợp lệ, {invalid} hồ sơ có lỗi ({errors} lỗi, {warnings} cảnh báo).",
+        "'{file}': {rows} rows, {valid} valid records, {invalid} with errors ({errors} errors, {warnings} warnings).",
+    ),
+    "cli.validate_population_skipped": Message(
+        "Lưu ý: kiểm tra trên máy không đối chiếu với Cơ sở dữ liệu quốc gia về dân cư; bước này chạy khi tải lên.",
+        "Note: the local check does not match against the National Population Database; that runs on upload.",
+    ),
+    "cli.validate_reports": Message("Báo cáo: {xlsx} (và {json}).", "Reports: {xlsx} (and {json})."),
+    "cli.agency_help": Message("Đăng ký cơ quan và cây tổ chức (dành cho bộ phận quản trị).",
+                               "Register agencies and their organisation trees (operators)."),
+    "cli.agency_register_help": Message("Đăng ký hoặc cập nhật một cơ quan.", "Register or update an agency."),
+    "cli.agency_list_help": Message("Liệt kê các cơ quan đã đăng ký.", "List registered agencies."),
+    "cli.agency_code": Message("Mã cơ quan (chữ in hoa và số, ví dụ H46).",
+                               "Agency code (capitals and digits, for example H46)."),
+    "cli.agency_name": Message("Tên cơ quan.", "Agency name."),
+    "cli.agency_code_invalid": Message("Mã cơ quan «{code}» không hợp lệ: chỉ dùng chữ in hoa, số và dấu gạch ngang.",
+                                       "Agency code '{code}' is invalid: use capitals, digits and hyphens only."),
+    "cli.agency_registered": Message("Đã đăng ký cơ quan {code} với {units} đơn vị.",
+                                     "Registered agency {code} with {units} units."),
+    "cli.agency_updated": Message("Cơ quan {code} đã có; đã cập nhật {units} đơn vị.",
+                                  "Agency {code} exists; {units} units updated."),
+    "cli.agency_line": Message("{code}\t{name}\t{units} đơn vị", "{code}\t{name}\t{units} units"),
+}
+
+# argparse writes its own texts in English through gettext; these are its message ids
+# (CPython 3.12, Lib/argparse.py) with the Vietnamese the tool shows instead.
+ARGPARSE_TRANSLATIONS: dict[str, str] = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "đối số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu các đối số bắt buộc: %s",
+    "unrecognized arguments: %s": "đối số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "expected one argument": "cần một giá trị",
+    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
 }

@@ -125,8 +125,7 @@ class ValidateService:
 
         keys = BatchKeys(upload.agency_code, batch_id)
         try:
-            tables = read_export(data, upload.file_name)
-            self._check_file_shape(tables, upload.file_name)
+            tables = read_checked_export(data, upload.file_name, self.options)
         except UnreadableFileError as error:
             return self._reject_file(batch, keys, upload, error)
 
@@ -161,31 +160,10 @@ class ValidateService:
             raise RuntimeError(f"batch {batch_id} vanished after a conditional put failed")
         return existing
 
-    def _check_file_shape(self, tables: Sequence[Table], file_name: str) -> None:
-        rows = sum(len(table) for table in tables)
-        if rows == 0:
-            raise UnreadableFileError("FILE_EMPTY", file=file_name)
-        if rows > self.options.max_rows:
-            raise UnreadableFileError("FILE_TOO_LARGE", file=file_name, rows=rows, limit=self.options.max_rows)
-        for table in tables:
-            missing = [name for name in self.options.mandatory_fields if name not in table.columns]
-            if missing:
-                headers = ", ".join(FIELDS_BY_NAME[name].header for name in missing)
-                raise UnreadableFileError("HEADER_MISSING_REQUIRED", file=file_name, missing=headers)
-
     def _validate(self, tables: Sequence[Table], agency_code: str) -> list[TableResult]:
         units = self.state.get_org_units(agency_code)
-        context = ValidationContext(
-            agency_code=agency_code,
-            mandatory_fields=self.options.mandatory_fields,
-            org_units=frozenset(units) if units else None,
-            today=self.options.today or datetime.now(UTC).date(),
-        )
-        results = [validate_table(table, context) for table in tables]
-        check_duplicates(results)
-        if context.org_units is None and results:
-            results[0].findings.append(Finding(code="UNITS_NOT_CONFIGURED", severity=SEVERITY["UNITS_NOT_CONFIGURED"]))
-        return results
+        return check_tables(tables, agency_code=agency_code, options=self.options,
+                            org_units=frozenset(units) if units else None)
 
     def _match_population(self, results: Sequence[TableResult]) -> None:
         """Match every otherwise valid record; a mismatch blocks it with the fields that differ."""
@@ -224,18 +202,14 @@ class ValidateService:
 
     def _stage(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,
                results: Sequence[TableResult]) -> ValidateOutcome:
-        staged: list[StagedRecord] = []
-        for result in results:
-            for index, record in enumerate(result.records):
-                if result.blocked[index] or result.dropped[index]:
-                    continue
-                content = serialise_record(record)
-                staged.append(StagedRecord(row=result.table.row_numbers[index], sheet=result.table.sheet,
-                                           record_hash=record_hash(content), record=content))
+        staged = staged_records(results)
         findings = [finding for result in results for finding in result.findings]
         rows = sum(len(result.records) for result in results)
         invalid = sum(sum(result.blocked) for result in results)
         records_bytes = encode_records(staged)
+        no_records = {"file": upload.file_name, "rows": rows, "invalid": invalid}
+        if not staged:
+            findings.append(Finding(code="NO_VALID_RECORDS", severity=SEVERITY["NO_VALID_RECORDS"], params=no_records))
 
         report = build_report(
             batch_id=keys.batch_id, agency_code=upload.agency_code, file_name=upload.file_name,
@@ -244,8 +218,7 @@ class ValidateService:
         )
         report_json = self._write_report(keys, report)
         if not staged:
-            return self._reject(batch, keys, "NO_VALID_RECORDS", rows=rows, invalid=invalid,
-                                params={"file": upload.file_name, "rows": rows, "invalid": invalid})
+            return self._reject(batch, keys, "NO_VALID_RECORDS", rows=rows, invalid=invalid, params=no_records)
 
         manifest = Manifest(
             batch_id=keys.batch_id,
@@ -317,3 +290,48 @@ class ValidateService:
         metrics.add_metric(name="BatchesRejected", unit="Count", value=1)
         return ValidateOutcome(batch_id=keys.batch_id, state=BatchState.REJECTED.value, rows=rows, invalid=invalid)
 
+
+
+def read_checked_export(data: bytes, file_name: str, options: ValidateOptions) -> list[Table]:
+    """Read an export and check its shape; raise UnreadableFileError for a file-level rejection."""
+    tables = read_export(data, file_name)
+    rows = sum(len(table) for table in tables)
+    if rows == 0:
+        raise UnreadableFileError("FILE_EMPTY", file=file_name)
+    if rows > options.max_rows:
+        raise UnreadableFileError("FILE_TOO_LARGE", file=file_name, rows=rows, limit=options.max_rows)
+    for table in tables:
+        missing = [name for name in options.mandatory_fields if name not in table.columns]
+        if missing:
+            headers = ", ".join(FIELDS_BY_NAME[name].header for name in missing)
+            raise UnreadableFileError("HEADER_MISSING_REQUIRED", file=file_name, missing=headers)
+    return tables
+
+
+def check_tables(tables: Sequence[Table], *, agency_code: str, options: ValidateOptions,
+                 org_units: frozenset[str] | None) -> list[TableResult]:
+    """Run every row and file-level check; the offline command and the validate stage share it."""
+    context = ValidationContext(
+        agency_code=agency_code,
+        mandatory_fields=options.mandatory_fields,
+        org_units=org_units,
+        today=options.today or datetime.now(UTC).date(),
+    )
+    results = [validate_table(table, context) for table in tables]
+    check_duplicates(results)
+    if org_units is None and results:
+        results[0].findings.append(Finding(code="UNITS_NOT_CONFIGURED", severity=SEVERITY["UNITS_NOT_CONFIGURED"]))
+    return results
+
+
+def staged_records(results: Sequence[TableResult]) -> list[StagedRecord]:
+    """Return the records that pass every check, in sheet and row order."""
+    staged: list[StagedRecord] = []
+    for result in results:
+        for index, record in enumerate(result.records):
+            if result.blocked[index] or result.dropped[index]:
+                continue
+            content = serialise_record(record)
+            staged.append(StagedRecord(row=result.table.row_numbers[index], sheet=result.table.sheet,
+                                       record_hash=record_hash(content), record=content))
+    return staged

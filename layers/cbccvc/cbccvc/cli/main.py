@@ -1,0 +1,37 @@
+"""``cbccvc``: the command-line tool for agencies and operators, in Vietnamese (CBCCVC_LANG=en for English).
+
+Each sub-command lives in its own module and registers itself with ``register(subparsers)``;
+the parsed arguments carry the function that runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cbccvc.cli import agency, sign, validate_file
+from cbccvc.cli.translation import translate_argparse
+from cbccvc.messages import render
+
+COMMANDS = (validate_file, sign, agency)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    translate_argparse()
+    parser = argparse.ArgumentParser(prog="cbccvc", description=render("cli.description"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="<lệnh>",
+                                     title=render("cli.commands_title"))
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    code: int = arguments.run(arguments)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
