@@ -171,8 +171,12 @@ class Dispatcher:
                 continue
             idle = 0
             event = {"Records": [_sqs_record(message, queue_arn) for message in messages]}
-            result = self.invoke(function, event) or {}
-            failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+            try:
+                result = self.invoke(function, event) or {}
+                failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+            except Exception:  # noqa: BLE001 - Lambda turns any handler error into a failed invocation
+                # Powertools raises when every record failed; SQS then redelivers the whole batch.
+                failed = {message["MessageId"] for message in messages}
             for message in messages:
                 if message["MessageId"] not in failed:
                     self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography import x509
@@ -26,6 +26,8 @@ from cbccvc.storage import ObjectNotFoundError, ObjectStore
 from cbccvc.sync.queue import SyncQueue
 
 APPROVALS_PREFIX = "approvals/"
+# Tolerated difference between the signer's clock and the pipeline's.
+CLOCK_SKEW = timedelta(minutes=5)
 # A batch may be approved from these states: freshly validated, or after an earlier signature was rejected.
 APPROVABLE_STATES = (BatchState.VALIDATED, BatchState.REJECTED)
 # States in which a repeated approval event only re-sends the sync start (the first send may have failed).
@@ -124,6 +126,12 @@ class ApproveService:
         if not result.valid:
             logger.warning("signature_rejected", code=result.reason_code, detail=result.detail)
             raise _ApprovalRejectedError(result.reason_code or "SIG_INVALID", **result.params)
+
+        # A signature cannot predate the manifest it signs. Checking this limits how far a holder
+        # of an expired or revoked key can backdate the signing time the signer states.
+        if result.signing_time is not None and result.signing_time < manifest.created_at - CLOCK_SKEW:
+            raise _ApprovalRejectedError("SIGNING_TIME_BEFORE_MANIFEST", signing_time=result.signing_time.isoformat(),
+                                         created_at=manifest.created_at.isoformat())
 
         fingerprint = result.signer_fingerprint_sha256 or ""
         approver = self.state.get_approver(approval.agency_code, fingerprint)
