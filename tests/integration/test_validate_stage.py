@@ -134,7 +134,7 @@ def test_population_service_down(pipeline: LocalPipeline) -> None:
     outcome = pipeline.upload_export(_csv([_row_for(person)]), "dan-cu-loi.csv")
     assert outcome["state"] == "rejected"
     codes = [finding["code"] for finding in _findings(pipeline, outcome["batch_id"])]
-    assert codes == ["POPULATION_UNAVAILABLE"]
+    assert codes == ["NO_VALID_RECORDS", "POPULATION_UNAVAILABLE"]
 
 
 def test_canned_s3_event_decodes_key(pipeline: LocalPipeline) -> None:
