@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FILE ?=
 
-.PHONY: venv demo test lint unit integration e2e bench clean
+.PHONY: venv system-deps demo test lint unit integration e2e bench clean
 
 venv: $(STAMP)
 
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+system-deps:
+	@.ci/install-system-deps
 
 demo: venv
 	$(PY) -m cbccvc_local.demo $(if $(FILE),--file "$(FILE)")
@@ -33,7 +36,7 @@ integration: venv
 e2e: venv
 	$(PY) -m pytest tests/e2e -q
 
-test: venv lint
+test: venv system-deps lint
 	$(PY) -m pytest -q
 
 bench: venv

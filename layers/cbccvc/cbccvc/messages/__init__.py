@@ -16,7 +16,11 @@ from cbccvc.messages.approval import APPROVAL_MESSAGES
 from cbccvc.messages.batch_approval import BATCH_APPROVAL_MESSAGES
 from cbccvc.messages.catalog import Message
 from cbccvc.messages.cli import CLI_MESSAGES
+from cbccvc.messages.evidence import EVIDENCE_MESSAGES
+from cbccvc.messages.intake import INTAKE_MESSAGES
 from cbccvc.messages.labels import LABELS
+from cbccvc.messages.report import REPORT_MESSAGES
+from cbccvc.messages.signing_cli import SIGNING_CLI_MESSAGES
 from cbccvc.messages.sync import SYNC_MESSAGES
 from cbccvc.messages.validation import VALIDATION_MESSAGES
 
@@ -40,6 +44,10 @@ MESSAGES: dict[str, Message] = {
     **BATCH_APPROVAL_MESSAGES,
     **SYNC_MESSAGES,
     **CLI_MESSAGES,
+    **INTAKE_MESSAGES,
+    **REPORT_MESSAGES,
+    **SIGNING_CLI_MESSAGES,
+    **EVIDENCE_MESSAGES,
 }
 
 # Labels for field names in messages ("ngày sinh" rather than "birth_date").
