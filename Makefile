@@ -40,7 +40,8 @@ test: venv system-deps lint
 	$(PY) -m pytest -q
 
 bench: venv
-	$(PY) -m cbccvc_local.bench
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m cbccvc_local.bench --write
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
