@@ -49,13 +49,18 @@ class FieldSpec:
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("full_name", "Họ và tên", DataGroup.BASIC,
-              aliases=("Họ tên", "Họ và tên khai sinh", "Họ, tên", "Ho va ten", "Họ và tên CBCCVC")),
+              aliases=("Họ tên", "Họ và tên khai sinh", "Họ, tên", "Ho va ten", "Họ và tên CBCCVC",
+                       "Họ và tên đầy đủ", "Họ tên đầy đủ", "Họ và tên cán bộ")),
     FieldSpec("birth_date", "Ngày sinh", DataGroup.BASIC, FieldKind.DATE,
-              aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Sinh ngày", "NS")),
+              aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Sinh ngày", "NS", "NTNS",
+                       "Ngày sinh đầy đủ")),
     FieldSpec("gender", "Giới tính", DataGroup.BASIC, aliases=("Giới", "Nam/Nữ", "GT")),
     FieldSpec("personal_id", "Số định danh cá nhân", DataGroup.BASIC, FieldKind.CODE,
               aliases=("Số CCCD", "CCCD", "Số căn cước", "Số căn cước công dân", "CCCD/CMND",
-                       "Số CCCD/CMND", "Mã định danh", "Số ĐDCN")),
+                       "Số CCCD/CMND", "Mã định danh", "Số ĐDCN", "Số CCCD/ĐDCN", "Số ĐDCN/CCCD",
+                       "CCCD/ĐDCN", "ĐDCN", "Số định danh", "Mã số định danh cá nhân", "Mã định danh cá nhân",
+                       "Số định danh cá nhân/CCCD", "Số CMND/CCCD", "Căn cước công dân", "Số thẻ căn cước",
+                       "Số thẻ CCCD", "Số căn cước/CCCD")),
     FieldSpec("old_id_number", "Số CMND cũ", DataGroup.BASIC, FieldKind.CODE,
               aliases=("CMND", "Số CMND", "Số chứng minh nhân dân")),
     FieldSpec("ethnicity", "Dân tộc", DataGroup.BASIC, sensitive=True),
@@ -98,6 +103,18 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("discharge_date", "Ngày xuất ngũ", DataGroup.ARMED_FORCES, FieldKind.DATE),
     FieldSpec("status", "Tình trạng", DataGroup.RECRUITMENT,
               aliases=("Trạng thái", "Tình trạng công tác")),
+    # 2C-BNV/2008 items 4, 15.2 (học hàm), 17, 18 and 26 (the validation helper's additions).
+    FieldSpec("birthplace_commune", "Nơi sinh (mã xã)", DataGroup.BASIC, FieldKind.CODE,
+              aliases=("Mã xã nơi sinh", "Nơi sinh mã xã")),
+    FieldSpec("social_insurance_number", "Số sổ BHXH", DataGroup.BASIC, FieldKind.CODE,
+              aliases=("Số BHXH", "Mã số BHXH", "Số sổ bảo hiểm xã hội", "Mã số bảo hiểm xã hội")),
+    FieldSpec("academic_title", "Học hàm", DataGroup.TRAINING, aliases=("Học hàm cao nhất",)),
+    FieldSpec("social_org_join_date", "Ngày tham gia tổ chức chính trị – xã hội", DataGroup.PARTY, FieldKind.DATE,
+              sensitive=True,
+              aliases=("Ngày tham gia tổ chức chính trị - xã hội", "Ngày tham gia tổ chức CT-XH",
+                       "Ngày tham gia TCCT-XH")),
+    FieldSpec("highest_military_rank", "Quân hàm cao nhất", DataGroup.ARMED_FORCES,
+              aliases=("Quân hàm", "Cấp bậc quân hàm cao nhất")),
 )
 
 FIELDS_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in FIELDS}

@@ -1,41 +1,51 @@
 """Read an agency export (.xlsx, .xls, .ods, .csv, .json) into tables of recognised columns.
 
+The content decides how a file is read, and the extension only where the content does not.
+A workbook saved under a .csv name is still read as a workbook. HR programs also write HTML
+tables, XML Spreadsheet 2003 and tab-separated text under an .xls name, and each is read as
+what it is.
 A file the product cannot read raises ``UnreadableFileError`` with a finding code, so the
 validate stage rejects the batch with a Vietnamese reason and keeps the original upload.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-import python_calamine
+from cbccvc.intake.delimited import read_delimited_text
+from cbccvc.intake.encodings import DecodedText, decode_export_text, decode_text
+from cbccvc.intake.errors import UnreadableFileError
+from cbccvc.intake.grid import Grid
+from cbccvc.intake.headers import HEADER_SEARCH_ROWS, cell_text
+from cbccvc.intake.json_records import read_json_records
+from cbccvc.intake.markup import is_markup, read_markup
+from cbccvc.intake.spreadsheets import OLE_MAGIC, ZIP_MAGIC, read_workbook
+from cbccvc.intake.table import Table
+from cbccvc.intake.tables import table_from_grid
+from cbccvc.models import Finding
+from cbccvc.schema import FIELDS
+from cbccvc.validation.codes import SEVERITY
 
-from cbccvc.intake.table import Column, Table
-from cbccvc.schema import FIELDS, build_header_index, fold_header
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "JSON_EXTENSIONS",
+    "SPREADSHEET_EXTENSIONS",
+    "TEXT_EXTENSIONS",
+    "UnreadableFileError",
+    "decode_text",
+    "file_extension",
+    "read_export",
+    "read_grids",
+    "table_from_rows",
+]
 
 SPREADSHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 JSON_EXTENSIONS = frozenset({".json"})
-# Header detection looks at the first rows only; title blocks above the header are short.
-HEADER_SEARCH_ROWS = 30
-# A header row must name at least this many known fields to count as one.
-MIN_RECOGNISED_HEADERS = 3
-
-_HEADER_INDEX = build_header_index()
-
-
-class UnreadableFileError(ValueError):
-    """The file cannot be turned into tables; ``code`` is a finding code of the catalog."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+# Headers listed in a HEADER_NOT_FOUND finding.
+MAX_HEADERS_LISTED = 30
 
 
 def file_extension(file_name: str) -> str:
@@ -43,35 +53,62 @@ def file_extension(file_name: str) -> str:
 
 
 def read_export(data: bytes, file_name: str) -> list[Table]:
-    """Read every visible sheet that holds records; raise UnreadableFileError otherwise."""
-    extension = file_extension(file_name)
-    grids: list[tuple[str | None, int, int, list[list[Any]]]]
-    if extension in SPREADSHEET_EXTENSIONS:
-        grids = _read_spreadsheet(data, file_name)
-    elif extension in TEXT_EXTENSIONS:
-        grids = [(None, 0, 0, _read_delimited(data, file_name))]
-    elif extension in JSON_EXTENSIONS:
-        return [_read_json(data, file_name)]
-    else:
-        raise UnreadableFileError("FILE_FORMAT_UNSUPPORTED", file=file_name, extension=extension or "(none)")
+    """Read every visible sheet with records; raise UnreadableFileError when there is none."""
+    grids, file_findings = read_grids(data, file_name)
+    if not any(_has_content(grid) for grid in grids):
+        raise UnreadableFileError("FILE_EMPTY", file=file_name)
 
-    tables = []
+    tables: list[Table] = []
     headers_seen: list[str] = []
-    for sheet, first_row, first_column, rows in grids:
-        table = table_from_rows(rows, file_name=file_name, sheet=sheet, first_row=first_row,
-                                first_column=first_column)
+    for grid in grids:
+        table = table_from_grid(grid, file_name)
         if table is None:
-            headers_seen.extend(cell for cell in _first_nonempty_row(rows) if cell)
+            headers_seen.extend(text for text in _first_nonempty_row(grid.rows) if text)
             continue
         tables.append(table)
     if not tables:
         raise UnreadableFileError(
             "HEADER_NOT_FOUND",
             file=file_name,
-            found=", ".join(headers_seen[:30]) or "-",
+            found=", ".join(headers_seen[:MAX_HEADERS_LISTED]) or "-",
             expected=", ".join(spec.header for spec in FIELDS),
         )
+    tables[0].findings[:0] = file_findings
     return tables
+
+
+def read_grids(data: bytes, file_name: str) -> tuple[list[Grid], list[Finding]]:
+    """Return the grids of an export (one per visible worksheet) and the findings about the whole file."""
+    extension = file_extension(file_name)
+    known = SPREADSHEET_EXTENSIONS | TEXT_EXTENSIONS | JSON_EXTENSIONS
+    if extension not in known:
+        raise UnreadableFileError("FILE_FORMAT_UNSUPPORTED", file=file_name, extension=extension or "(none)")
+    if not data.strip(b"\x00\t\r\n \xef\xbb\xbf\xff\xfe"):
+        raise UnreadableFileError("FILE_EMPTY", file=file_name)
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return read_workbook(data, file_name), []
+
+    spreadsheet = extension in SPREADSHEET_EXTENSIONS
+    decoded = _decode(data, file_name, spreadsheet=spreadsheet)
+    findings = []
+    if decoded.legacy is not None:
+        findings.append(Finding(code="FILE_LEGACY_ENCODING", severity=SEVERITY["FILE_LEGACY_ENCODING"],
+                                params={"file": file_name, "encoding": decoded.legacy.value}))
+    if extension in JSON_EXTENSIONS:
+        return [read_json_records(decoded.text, file_name)], findings
+    if spreadsheet and is_markup(decoded.text):
+        return read_markup(decoded.text, file_name), findings
+    return [read_delimited_text(decoded.text, file_name)], findings
+
+
+def _decode(data: bytes, file_name: str, *, spreadsheet: bool) -> DecodedText:
+    try:
+        return decode_export_text(data, file_name)
+    except UnreadableFileError as error:
+        if spreadsheet:
+            # A binary file under a workbook's name that is no workbook: damaged, not mis-encoded.
+            raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
+        raise
 
 
 def table_from_rows(
@@ -82,142 +119,29 @@ def table_from_rows(
     first_row: int = 0,
     first_column: int = 0,
 ) -> Table | None:
-    """Find the header row among the first rows and build a column table; None if no header.
+    """Find the header row among ``rows`` and build a column table; None if no header.
 
     ``first_row`` and ``first_column`` are the 0-based sheet coordinates of ``rows[0][0]``,
     so cell addresses match what the agency sees in Excel.
     """
-    header_offset, mapping = _find_header(rows)
-    if header_offset is None:
-        return None
-    header_cells = [_cell_text(cell) for cell in rows[header_offset]]
-    data_rows = rows[header_offset + 1:]
-
-    row_numbers: list[int] = []
-    kept_rows: list[Sequence[Any]] = []
-    for offset, row in enumerate(data_rows):
-        if all(cell is None or cell == "" for cell in row):
-            continue
-        row_numbers.append(first_row + header_offset + 2 + offset)
-        kept_rows.append(row)
-
-    columns: dict[str, Column] = {}
-    for position, field_name in mapping.items():
-        values = [row[position] if position < len(row) else "" for row in kept_rows]
-        columns[field_name] = Column(field=field_name, index=first_column + position,
-                                     header=header_cells[position], values=values)
-    unrecognised = [
-        text for position, text in enumerate(header_cells)
-        if text and position not in mapping and fold_header(text) not in {"stt", "tt", "so tt"}
-    ]
-    return Table(
-        file_name=file_name,
-        sheet=sheet,
-        header_row=first_row + header_offset + 1,
-        row_numbers=row_numbers,
-        columns=columns,
-        unrecognised_headers=unrecognised,
-        headers_found=[text for text in header_cells if text],
-    )
+    grid = Grid(sheet=sheet, rows=[list(row) for row in rows],
+                row_numbers=list(range(first_row + 1, first_row + 1 + len(rows))), first_column=first_column)
+    return table_from_grid(grid, file_name)
 
 
-def _find_header(rows: Sequence[Sequence[Any]]) -> tuple[int | None, dict[int, str]]:
-    best_offset: int | None = None
-    best_mapping: dict[int, str] = {}
-    for offset, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = _match_headers(row)
-        if len(mapping) > len(best_mapping):
-            best_offset, best_mapping = offset, mapping
-    if len(best_mapping) < MIN_RECOGNISED_HEADERS:
-        return None, {}
-    return best_offset, best_mapping
+def _read_delimited(data: bytes, file_name: str) -> list[list[Any]]:
+    """Return the rows of a delimited text file as the reader parses them (one row per record)."""
+    grid = read_delimited_text(decode_export_text(data, file_name).text, file_name)
+    return list(grid.rows)
 
 
-def _match_headers(row: Sequence[Any]) -> dict[int, str]:
-    """Map column positions to field names; the first column claiming a field wins."""
-    mapping: dict[int, str] = {}
-    claimed: set[str] = set()
-    for position, cell in enumerate(row):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        field_name = _HEADER_INDEX.get(fold_header(cell))
-        if field_name and field_name not in claimed:
-            mapping[position] = field_name
-            claimed.add(field_name)
-    return mapping
-
-
-def _cell_text(cell: Any) -> str:
-    return " ".join(str(cell).split()) if cell not in (None, "") else ""
+def _has_content(grid: Grid) -> bool:
+    return any(cell_text(cell) for row in grid.rows for cell in row)
 
 
 def _first_nonempty_row(rows: Sequence[Sequence[Any]]) -> list[str]:
     for row in rows[:HEADER_SEARCH_ROWS]:
-        texts = [_cell_text(cell) for cell in row]
+        texts = [cell_text(cell) for cell in row]
         if any(texts):
             return texts
     return []
-
-
-def _read_spreadsheet(data: bytes, file_name: str) -> list[tuple[str | None, int, int, list[list[Any]]]]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except (python_calamine.CalamineError, ValueError, OSError) as error:
-        raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
-
-    grids: list[tuple[str | None, int, int, list[list[Any]]]] = []
-    for metadata in workbook.sheets_metadata:
-        if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
-            continue
-        if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
-        try:
-            sheet = workbook.get_sheet_by_name(metadata.name)
-            rows = sheet.to_python(skip_empty_area=True)
-        except python_calamine.CalamineError as error:
-            raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
-        first_row, first_column = sheet.start or (0, 0)
-        grids.append((metadata.name, first_row, first_column, rows))
-    return grids
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1258")
-
-
-def _read_delimited(data: bytes, file_name: str) -> list[list[Any]]:
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError as error:
-        raise UnreadableFileError("FILE_ENCODING_UNKNOWN", file=file_name) from error
-    sample = text[:20_000]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-
-
-def _read_json(data: bytes, file_name: str) -> Table:
-    try:
-        payload = json.loads(decode_text(data))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UnreadableFileError("FILE_JSON_INVALID", file=file_name) from error
-    if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
-        raise UnreadableFileError("FILE_JSON_NOT_RECORDS", file=file_name)
-    headers: list[str] = list(dict.fromkeys(key for item in payload for key in item))
-    rows: list[list[Any]] = [headers]
-    rows.extend([item.get(header, "") for header in headers] for item in payload)
-    table = table_from_rows(rows, file_name=file_name, sheet=None)
-    if table is None:
-        raise UnreadableFileError("HEADER_NOT_FOUND", file=file_name, found=", ".join(headers[:30]),
-                                  expected=", ".join(spec.header for spec in FIELDS))
-    # JSON has no rows on screen: number records from 1 instead of the header-relative line.
-    table.row_numbers = list(range(1, len(table.row_numbers) + 1))
-    return table

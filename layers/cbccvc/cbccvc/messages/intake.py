@@ -2,4 +2,66 @@
 
 from cbccvc.messages.catalog import Message
 
-INTAKE_MESSAGES: dict[str, Message] = {}
+INTAKE_MESSAGES: dict[str, Message] = {
+    # --- File-level findings ---
+    "FILE_PASSWORD_PROTECTED": Message(
+        "Tệp «{file}» có đặt mật khẩu nên không mở được. Hãy gỡ mật khẩu (trong Excel: Tệp › Thông tin › Bảo vệ "
+        "sổ làm việc › Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu) và tải lên lại.",
+        "File '{file}' is password-protected and cannot be opened. Remove the password (in Excel: File › Info › "
+        "Protect Workbook › Encrypt with Password, clear it and save) and upload it again.",
+    ),
+    "FILE_LEGACY_ENCODING": Message(
+        "Tệp «{file}» được lưu bằng bảng mã cũ {encoding} (phông .VnTime hoặc VNI-Times); hệ thống đã chuyển sang "
+        "Unicode. Hãy soát lại chữ có dấu trong báo cáo, và lần sau lưu tệp dạng CSV UTF-8 với phông Unicode.",
+        "File '{file}' is saved in the legacy encoding {encoding} (.VnTime or VNI-Times fonts); it was converted "
+        "to Unicode. Check the accented letters in the report, and next time save as CSV UTF-8 with a Unicode font.",
+    ),
+    # --- Column findings ---
+    "CELL_LEGACY_FONT": Message(
+        "Cột «{header}» được gõ bằng phông chữ bảng mã cũ {encoding}; {cells} ô đã được chuyển sang Unicode. Hãy "
+        "soát lại chữ có dấu và chuyển cột sang phông Unicode (ví dụ bằng công cụ chuyển mã của Unikey).",
+        "Column '{header}' was typed with a legacy {encoding} font; {cells} cells were converted to Unicode. Check "
+        "the accented letters and convert the column to a Unicode font (for example with Unikey's converter).",
+    ),
+    # --- Row findings ---
+    "CELL_TOO_LONG": Message(
+        "Ô có {length} ký tự, quá giới hạn {limit} ký tự của một trường; chỉ {limit} ký tự đầu được đọc. Hãy "
+        "kiểm tra ô có bị dán nhầm nội dung không.",
+        "The cell holds {length} characters, over the limit of {limit} for a field; only the first {limit} were "
+        "read. Check whether something was pasted into it by mistake.",
+    ),
+    "ROW_TOO_MANY_CELLS": Message(
+        "Dòng có {cells} ô, nhiều hơn {expected} cột của dòng tiêu đề: có thể một giá trị chứa dấu phân cách mà "
+        "không nằm trong ngoặc kép, làm lệch các cột sau. Hãy sửa dòng này hoặc xuất lại tệp từ Excel.",
+        "The row has {cells} cells, more than the {expected} columns of the header row: a value may contain the "
+        "delimiter without quotes, shifting the columns after it. Fix the row or export the file again from Excel.",
+    ),
+    "ROW_TOO_FEW_CELLS": Message(
+        "Dòng chỉ có {cells} ô, ít hơn {expected} cột của dòng tiêu đề; các ô thiếu được coi là để trống. Hãy "
+        "kiểm tra dòng có bị cắt mất phần cuối không.",
+        "The row has only {cells} cells, fewer than the {expected} columns of the header row; the missing cells "
+        "are read as empty. Check whether the end of the row was cut off.",
+    ),
+    "ROWS_NOT_RECORDS": Message(
+        "Các dòng {rows} ở cuối bảng không có số định danh và ngày sinh nên được coi là phần ký tên hoặc ghi chú, "
+        "không phải hồ sơ. Nếu đó là hồ sơ, hãy nhập đủ số định danh và ngày sinh.",
+        "Rows {rows} at the end of the table have no personal ID and no date of birth, so they are read as the "
+        "signature block or notes, not as records. If they are records, fill in the personal ID and date of birth.",
+    ),
+    "DATE_MONTH_FIRST": Message(
+        "Ngày «{value}» không hợp lệ theo dạng ngày/tháng/năm; có vẻ được ghi theo dạng tháng/ngày/năm (tức ngày "
+        "{alternative}). Hãy ghi lại theo ngày/tháng/năm và soát các ngày khác trong cột.",
+        "Date '{value}' is invalid as day/month/year; it seems written as month/day/year (that is {alternative}). "
+        "Write it as day/month/year and check the other dates of the column.",
+    ),
+    "DATE_ORDER_AMBIGUOUS": Message(
+        "Ngày «{value}» được đọc là {read} (ngày/tháng/năm), nhưng cột này có ngày ghi theo tháng/ngày/năm nên "
+        "cũng có thể là {alternative}. Hãy kiểm tra lại.",
+        "Date '{value}' was read as {read} (day/month/year), but this column has dates written month first, so "
+        "it may be {alternative}. Check it.",
+    ),
+    "DATE_TWO_DIGIT_YEAR": Message(
+        "Ngày «{value}» ghi năm bằng hai chữ số; đã đọc là {read}. Hãy ghi năm đủ bốn chữ số.",
+        "Date '{value}' has a two-digit year; it was read as {read}. Write the year with four digits.",
+    ),
+}

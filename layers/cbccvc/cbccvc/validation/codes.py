@@ -61,4 +61,22 @@ SEVERITY: dict[str, Severity] = {
     "POPULATION_NOT_FOUND": E,
     "POPULATION_MISMATCH": E,
     "POPULATION_UNAVAILABLE": E,
+    # Added with the schema fields of 2C-BNV/2008 items 4, 15.2, 17, 18 and 26, and the code checks.
+    "DATE_BEFORE_BIRTH": E,
+    "SOCIAL_INSURANCE_FORMAT": W,
+    "ETHNICITY_CODE_GIVEN": W,
+    "ETHNICITY_CODE_AMBIGUOUS": E,
+    "RANK_FORMAT": E,
+    "PARTY_PROBATION_SHORT": W,
+    # Reading the file (messages in messages/intake.py).
+    "FILE_PASSWORD_PROTECTED": E,
+    "FILE_LEGACY_ENCODING": W,
+    "CELL_LEGACY_FONT": W,
+    "CELL_TOO_LONG": E,
+    "ROW_TOO_MANY_CELLS": E,
+    "ROW_TOO_FEW_CELLS": W,
+    "ROWS_NOT_RECORDS": W,
+    "DATE_MONTH_FIRST": E,
+    "DATE_ORDER_AMBIGUOUS": W,
+    "DATE_TWO_DIGIT_YEAR": W,
 }

@@ -9,15 +9,20 @@ values already parsed.
 
 from __future__ import annotations
 
+import calendar
 import functools
+import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from cbccvc.catalogs import admin_units, cccd, education, ethnicity, ranks, religions
+from cbccvc.catalogs.text import fold
 from cbccvc.intake.table import Table
 from cbccvc.models import Finding
 from cbccvc.schema import FIELDS_BY_NAME
@@ -32,21 +37,54 @@ ADULT_AGE = 18
 COEFFICIENT_TOLERANCE = Decimal("0.005")
 _GENDER_LABEL = {"male": "Nam", "female": "Nữ"}
 
+# A finding about repeated rows names at most this many of them.
+MAX_ROWS_NAMED = 10
+# Party probation lasts 12 months (Điều lệ Đảng, Article 5); shorter is only a warning.
+PARTY_PROBATION_MONTHS = 12
+# The social insurance book number (số sổ BHXH) has 10 digits ⚠️ (2C-BNV/2008 item 26, not verified).
+SOCIAL_INSURANCE_DIGITS = 10
+
 TEXT_FIELDS = ("unit_name", "position", "job_position", "status")
+# Military ranks (cấp bậc quân hàm) of the People's Army and the People's Police. The names come from
+# the Law on Officers of the Vietnam People's Army 1999 (Article 10), the Law on Military Service 2015
+# (Article 8) and the Law on the People's Public Security 2018 (Article 21).
+MILITARY_RANKS: tuple[str, ...] = (
+    "Binh nhì", "Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ",
+    "Chuẩn úy", "Thiếu úy", "Trung úy", "Thượng úy", "Đại úy",
+    "Thiếu tá", "Trung tá", "Thượng tá", "Đại tá",
+    "Thiếu tướng", "Trung tướng", "Thượng tướng", "Đại tướng",
+)
+_MILITARY_RANK_INDEX = {fold(name): name for name in MILITARY_RANKS}
+
+
+def lookup_military_rank(text: str) -> str | None:
+    """Return the canonical military rank named by ``text`` (case and diacritics ignored), or None."""
+    return _MILITARY_RANK_INDEX.get(fold(text))
+
+
 CATALOG_VALUE_FIELDS: dict[str, Callable[[str], str | None]] = {
     "education_general": education.lookup_general_education,
     "qualification": education.lookup_qualification,
+    "academic_title": education.lookup_academic_title,
     "political_theory": education.lookup_political_theory,
     "state_management": education.lookup_state_management,
+    "highest_military_rank": lookup_military_rank,
 }
 _ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
     "education_general": education.GENERAL_EDUCATION_GRADES,
     "qualification": education.QUALIFICATIONS,
+    "academic_title": education.ACADEMIC_TITLES,
     "political_theory": education.POLITICAL_THEORY,
     "state_management": education.STATE_MANAGEMENT,
+    "highest_military_rank": MILITARY_RANKS,
 }
 DATE_FIELDS = ("birth_date", "recruitment_date", "salary_since", "party_join_date", "party_official_date",
-               "enlistment_date", "discharge_date")
+               "enlistment_date", "discharge_date", "social_org_join_date")
+# Dates of events in a person's life: none can precede the date of birth.
+LIFE_EVENT_DATE_FIELDS = ("recruitment_date", "salary_since", "party_join_date", "party_official_date",
+                          "enlistment_date", "discharge_date", "social_org_join_date")
+# A catalog entry picked from the template's dropdown: "00004 – Phường Ba Đình", "01.003 - Chuyên viên".
+_CODE_WITH_NAME = re.compile(r"^\s*(\S+)\s+[-–—]\s+\S.*$")
 
 
 @dataclass(slots=True)
@@ -70,6 +108,58 @@ class TableResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+# --- progress ---------------------------------------------------------------------------------
+
+# A listener gets an event name and its fields: ("column_check", step, steps, sheet, headers) before
+# each check of a table, ("file_check", tables) before the file-level checks.
+ProgressListener = Callable[[str, dict[str, Any]], None]
+_PROGRESS: ContextVar[ProgressListener | None] = ContextVar("validation_progress", default=None)
+
+
+@contextmanager
+def progress_listener(listener: ProgressListener) -> Iterator[None]:
+    """Send progress events of the checks run inside the block to ``listener``.
+
+    The offline command uses it to show progress on large files; the validate stage runs
+    without one. Events come per check (one check covers one or a few columns), never per row.
+    """
+    token = _PROGRESS.set(listener)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def _notify(event: str, **params: Any) -> None:
+    listener = _PROGRESS.get()
+    if listener is not None:
+        listener(event, params)
+
+
+# The fields each check reads, in the order the checks run, for progress messages.
+_CHECK_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("check_mandatory", ()),
+    ("check_personal_id", ("personal_id",)),
+    ("check_full_name", ("full_name",)),
+    ("check_dates", DATE_FIELDS),
+    ("check_gender", ("gender",)),
+    ("check_id_against_person", ("personal_id", "gender", "birth_date")),
+    ("check_birth_date_plausible", ("birth_date",)),
+    ("check_life_event_dates", LIFE_EVENT_DATE_FIELDS),
+    ("check_old_id", ("old_id_number",)),
+    ("check_social_insurance", ("social_insurance_number",)),
+    ("check_ethnicity", ("ethnicity",)),
+    ("check_religion", ("religion",)),
+    ("check_communes", ("birthplace_commune", "hometown_commune", "residence_commune")),
+    ("check_unit", ("unit_code",)),
+    ("check_texts", TEXT_FIELDS),
+    ("check_rank_and_salary", ("rank_code", "salary_step", "salary_coefficient")),
+    ("check_catalog_values", tuple(CATALOG_VALUE_FIELDS)),
+    ("check_party", ("party_join_date", "party_official_date", "party_card_number")),
+    ("check_recruitment_and_service", ("recruitment_date", "enlistment_date", "discharge_date")),
+)
+
+
 class _TableCheck:
     """Runs every column and row check over one table, collecting findings."""
 
@@ -78,9 +168,9 @@ class _TableCheck:
         self.context = context
         size = len(table)
         self.records: list[dict[str, Any]] = [{} for _ in range(size)]
-        self.blocked = [False] * size
+        self.blocked = table.blocked_rows()
         self.dropped = [False] * size
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = list(table.findings)
 
     # --- collecting -----------------------------------------------------------------------
 
@@ -111,23 +201,12 @@ class _TableCheck:
     # --- running --------------------------------------------------------------------------
 
     def run(self) -> TableResult:
-        self.check_mandatory()
-        self.check_personal_id()
-        self.check_full_name()
-        self.check_dates()
-        self.check_gender()
-        self.check_id_against_person()
-        self.check_birth_date_plausible()
-        self.check_old_id()
-        self.check_ethnicity()
-        self.check_religion()
-        self.check_communes()
-        self.check_unit()
-        self.check_texts()
-        self.check_rank_and_salary()
-        self.check_catalog_values()
-        self.check_party()
-        self.check_recruitment_and_service()
+        """Run the checks in order: later checks read the values earlier ones parsed."""
+        for step, (method_name, field_names) in enumerate(_CHECK_FIELDS, start=1):
+            headers = [self.table.columns[name].header for name in field_names if name in self.table.columns]
+            _notify("column_check", step=step, steps=len(_CHECK_FIELDS), sheet=self.table.sheet,
+                    headers=", ".join(headers))
+            getattr(self, method_name)()
         return TableResult(self.table, self.records, self.blocked, self.dropped, self.findings)
 
     def check_mandatory(self) -> None:
@@ -181,21 +260,44 @@ class _TableCheck:
                 self.add(index, "full_name", "NAME_INVALID", value=name, reason=reason)
 
     def check_dates(self) -> None:
-        today = self.context.today
+        """Read every date column day first; flag month-first dates and, beside them, ambiguous ones.
+
+        Dates stored as plain numbers are serials of the workbook's date system. A column where
+        some text date is valid only month first ("12/25/1985") was probably written month
+        first throughout, so its dates that read both ways ("05/09/1985") get a warning too.
+        """
+        parse_cell = functools.partial(parse.parse_date, epoch=self.table.date_epoch,
+                                       century_pivot=self.context.today.year % 100)
         for field_name in DATE_FIELDS:
             column_values = self.column_values(field_name)
-            if column_values is None:
+            if column_values is not None:
+                self._check_date_column(field_name, column_values, _map_distinct(column_values, parse_cell))
+
+    def _check_date_column(self, field_name: str, column_values: Sequence[Any],
+                           results: Sequence[parse.ParsedDate]) -> None:
+        today = self.context.today
+        month_first_seen = any(parsed.code == "DATE_MONTH_FIRST" for parsed in results)
+        for index, (raw, parsed) in enumerate(zip(column_values, results, strict=True)):
+            if parse.is_blank(raw):
+                self.records[index][field_name] = None
                 continue
-            results = _map_distinct(column_values, parse.parse_date)
-            for index, (raw, parsed) in enumerate(zip(column_values, results, strict=True)):
-                if parse.is_blank(raw):
-                    self.records[index][field_name] = None
-                    continue
-                self.records[index][field_name] = parsed.value
-                if parsed.value is None:
-                    self.add(index, field_name, parsed.code or "DATE_INVALID", value=parse.normalise_text(raw))
-                elif parsed.value > today:
-                    self.add(index, field_name, "DATE_IN_FUTURE", value=_format_date(parsed.value))
+            value = parsed.value
+            self.records[index][field_name] = value
+            shown = parse.normalise_text(raw)
+            if value is None:
+                if parsed.code == "DATE_MONTH_FIRST" and parsed.alternative is not None:
+                    self.add(index, field_name, "DATE_MONTH_FIRST", value=shown,
+                             alternative=_format_date(parsed.alternative))
+                else:
+                    self.add(index, field_name, parsed.code or "DATE_INVALID", value=shown)
+                continue
+            if parsed.code:
+                self.add(index, field_name, parsed.code, value=shown, read=_format_date(value))
+            if month_first_seen and parsed.ambiguous and parsed.alternative is not None:
+                self.add(index, field_name, "DATE_ORDER_AMBIGUOUS", value=shown, read=_format_date(value),
+                         alternative=_format_date(parsed.alternative))
+            if value > today:
+                self.add(index, field_name, "DATE_IN_FUTURE", value=_format_date(value))
 
     def check_gender(self) -> None:
         column_values = self.column_values("gender")
@@ -253,23 +355,77 @@ class _TableCheck:
             if not (text.isdigit() and len(text) in (9, 12)):
                 self.add(index, "old_id_number", "OLD_ID_FORMAT", value=text)
 
+    def check_life_event_dates(self) -> None:
+        """No event of a person's working life can come before the date of birth."""
+        if "birth_date" not in self.table.columns:
+            return
+        present = [name for name in LIFE_EVENT_DATE_FIELDS if name in self.table.columns]
+        for index, record in enumerate(self.records):
+            birth = record.get("birth_date")
+            if birth is None:
+                continue
+            for field_name in present:
+                day = record.get(field_name)
+                if day is not None and day < birth:
+                    self.add(index, field_name, "DATE_BEFORE_BIRTH", value=_format_date(day),
+                             birth=_format_date(birth), header=self._header(field_name))
+
+    def check_social_insurance(self) -> None:
+        column_values = self.column_values("social_insurance_number")
+        if column_values is None:
+            return
+        for index, raw in enumerate(column_values):
+            if parse.is_blank(raw):
+                self.records[index]["social_insurance_number"] = None
+                continue
+            text = parse.parse_code(raw).replace(" ", "")
+            if isinstance(raw, int | float) and text.isdigit() and len(text) == SOCIAL_INSURANCE_DIGITS - 1:
+                text = "0" + text  # a Number cell drops the leading zero of the province part
+            self.records[index]["social_insurance_number"] = text
+            if not (text.isdigit() and len(text) == SOCIAL_INSURANCE_DIGITS):
+                self.add(index, "social_insurance_number", "SOCIAL_INSURANCE_FORMAT", value=text,
+                         digits=SOCIAL_INSURANCE_DIGITS)
+
     def check_ethnicity(self) -> None:
         column_values = self.column_values("ethnicity")
         if column_values is None:
             return
-        results = _map_distinct(column_values, lambda raw: ethnicity.lookup_ethnicity(parse.normalise_text(raw)))
-        for index, (raw, group) in enumerate(zip(column_values, results, strict=True)):
+        results = _map_distinct(column_values, _lookup_ethnicity)
+        for index, (raw, (named, code)) in enumerate(zip(column_values, results, strict=True)):
             record = self.records[index]
             if parse.is_blank(raw):
                 record["ethnicity"] = None
                 continue
+            group = named if code is None else self._ethnicity_from_code(index, code)
             if group is None:
                 record["ethnicity"] = parse.normalise_text(raw)
-                self.add(index, "ethnicity", "ETHNICITY_UNKNOWN", value=parse.normalise_text(raw))
+                if code is None:
+                    self.add(index, "ethnicity", "ETHNICITY_UNKNOWN", value=parse.normalise_text(raw))
                 continue
             record["ethnicity"] = group.name
             record["ethnicity_code"] = group.code_2008
             record["ethnicity_list"] = ethnicity.ETHNIC_LIST_VERSION
+
+    def _ethnicity_from_code(self, index: int, code: str) -> ethnicity.EthnicGroup | None:
+        """Read a numeric ethnicity code, which the 1979 and 2008 lists number differently.
+
+        Where both lists name the same group the code is accepted (as the 2008 code) with a
+        warning to write the name; where they differ, guessing would misfile a sensitive
+        attribute, so the row is blocked until the agency writes the name.
+        """
+        by_2008 = ethnicity.ethnic_group_by_code_2008().get(code)
+        by_1979 = _ethnic_groups_by_code_1979().get(code)
+        if by_2008 is None and by_1979 is None:
+            self.add(index, "ethnicity", "ETHNICITY_UNKNOWN", value=code)
+            return None
+        if by_2008 is not None and by_1979 is not None and by_2008 is not by_1979:
+            self.add(index, "ethnicity", "ETHNICITY_CODE_AMBIGUOUS", value=code, name_2008=by_2008.name,
+                     name_1979=by_1979.name)
+            return None
+        group = by_2008 or by_1979
+        if group is not None:
+            self.add(index, "ethnicity", "ETHNICITY_CODE_GIVEN", value=code, name=group.name)
+        return group
 
     def check_religion(self) -> None:
         column_values = self.column_values("religion")
@@ -291,6 +447,8 @@ class _TableCheck:
     def check_communes(self) -> None:
         current = admin_units.current_communes()
         legacy = admin_units.legacy_communes()
+        # Birthplace and hometown are written with the units of their time (2C-BNV/2008 items 4–5).
+        self._check_commune_column("birthplace_commune", current, legacy, legacy_allowed=True)
         self._check_commune_column("hometown_commune", current, legacy, legacy_allowed=True)
         self._check_commune_column("residence_commune", current, legacy, legacy_allowed=False)
 
@@ -299,13 +457,13 @@ class _TableCheck:
         column_values = self.column_values(field_name)
         if column_values is None:
             return
-        codes = _map_distinct(column_values, admin_units.normalise_commune_code)
+        codes = _map_distinct(column_values, _commune_code)
         for index, (raw, code) in enumerate(zip(column_values, codes, strict=True)):
             record = self.records[index]
             if parse.is_blank(raw):
                 record[field_name] = None
                 continue
-            shown = parse.parse_code(raw)
+            shown = _code_part(parse.parse_code(raw))
             if code is not None and code in current:
                 record[field_name] = code
                 record[f"{field_name}_list"] = admin_units.CURRENT_LIST_VERSION
@@ -392,8 +550,10 @@ class _TableCheck:
         if parse.is_blank(raw):
             return None
         if rank is None:
-            self.add(index, "rank_code", "RANK_UNKNOWN", value=parse.normalise_text(raw))
-            return parse.normalise_text(raw)
+            written = _code_part(parse.normalise_text(raw))
+            code_shape = _RANK_SHAPE.fullmatch(ranks.normalise_rank_code(written))
+            self.add(index, "rank_code", "RANK_UNKNOWN" if code_shape else "RANK_FORMAT", value=written)
+            return written
         code: str = rank.code
         return code
 
@@ -446,7 +606,10 @@ class _TableCheck:
             if joined is not None and official is not None and official < joined:
                 self.add(index, "party_official_date", "PARTY_DATES_ORDER", official=_format_date(official),
                          joined=_format_date(joined))
-            if joined is not None and birth is not None and _age_on(birth, joined) < ADULT_AGE:
+            elif joined is not None and official is not None and official < _add_months(joined, PARTY_PROBATION_MONTHS):
+                self.add(index, "party_official_date", "PARTY_PROBATION_SHORT", official=_format_date(official),
+                         joined=_format_date(joined), months=PARTY_PROBATION_MONTHS)
+            if birth is not None and joined is not None and _is_minor_on(birth, joined):
                 self.add(index, "party_join_date", "PARTY_JOIN_UNDERAGE", joined=_format_date(joined),
                          birth=_format_date(birth))
             if card_values is None:
@@ -464,7 +627,7 @@ class _TableCheck:
         for index, record in enumerate(self.records):
             birth = record.get("birth_date")
             recruited = record.get("recruitment_date")
-            if recruited is not None and birth is not None and _age_on(birth, recruited) < ADULT_AGE:
+            if birth is not None and recruited is not None and _is_minor_on(birth, recruited):
                 self.add(index, "recruitment_date", "RECRUITMENT_UNDERAGE", recruited=_format_date(recruited),
                          birth=_format_date(birth))
             enlisted = record.get("enlistment_date")
@@ -490,6 +653,7 @@ def check_duplicates(results: Sequence[TableResult]) -> None:
     product cannot tell which one is right. Same name and date of birth under different IDs:
     a warning on each row.
     """
+    _notify("file_check", tables=len(results))
     by_id: dict[str, list[tuple[TableResult, int]]] = defaultdict(list)
     by_person: dict[tuple[str, date], list[tuple[TableResult, int]]] = defaultdict(list)
     for result in results:
@@ -514,9 +678,10 @@ def check_duplicates(results: Sequence[TableResult]) -> None:
 def _report_repeated_id(occurrences: list[tuple[TableResult, int]]) -> None:
     first_result, first_index = occurrences[0]
     first_record = first_result.records[first_index]
-    rows = ", ".join(str(result.table.row_numbers[index]) for result, index in occurrences)
+    with_sheet = _spans_sheets(occurrences)
+    rows = _places(occurrences, with_sheet=with_sheet)
     if all(result.records[index] == first_record for result, index in occurrences[1:]):
-        first_row = first_result.table.row_numbers[first_index]
+        first_row = _place(first_result, first_index, with_sheet=with_sheet)
         for result, index in occurrences[1:]:
             result.dropped[index] = True
             add_finding(result, index, "personal_id", "ROW_DUPLICATE", first_row=first_row)
@@ -526,13 +691,30 @@ def _report_repeated_id(occurrences: list[tuple[TableResult, int]]) -> None:
 
 
 def _report_suspected_person(occurrences: list[tuple[TableResult, int]]) -> None:
+    with_sheet = _spans_sheets(occurrences)
+    window = occurrences[:MAX_ROWS_NAMED + 1]
     for result, index in occurrences:
-        others = ", ".join(
-            str(other.table.row_numbers[other_index])
-            for other, other_index in occurrences
-            if (other, other_index) != (result, index)
-        )
-        add_finding(result, index, "full_name", "PERSON_DUPLICATE_SUSPECTED", rows=others)
+        # Only the first rows are named, so a name shared by thousands of rows stays linear.
+        others = [place for place in window if place != (result, index)][:MAX_ROWS_NAMED]
+        rows = _places(others, with_sheet=with_sheet, total=len(occurrences) - 1)
+        add_finding(result, index, "full_name", "PERSON_DUPLICATE_SUSPECTED", rows=rows)
+
+
+def _places(occurrences: Sequence[tuple[TableResult, int]], *, with_sheet: bool, total: int | None = None) -> str:
+    """Name the first MAX_ROWS_NAMED rows, then how many more there are ("2, 5, 9 (+40)")."""
+    named = ", ".join(_place(result, index, with_sheet=with_sheet) for result, index in occurrences[:MAX_ROWS_NAMED])
+    more = (len(occurrences) if total is None else total) - min(len(occurrences), MAX_ROWS_NAMED)
+    return f"{named} (+{more})" if more > 0 else named
+
+
+def _spans_sheets(occurrences: Sequence[tuple[TableResult, int]]) -> bool:
+    return len({result.table.sheet for result, _ in occurrences}) > 1
+
+
+def _place(result: TableResult, index: int, *, with_sheet: bool) -> str:
+    """Name a row as the agency finds it: "12", or "12 (Sheet2)" when the rows span sheets."""
+    row = str(result.table.row_numbers[index])
+    return f"{row} ({result.table.sheet})" if with_sheet and result.table.sheet else row
 
 
 def add_finding(result: TableResult, index: int, field_name: str, code: str, **params: Any) -> None:
@@ -584,8 +766,38 @@ def _optional_decimal(raw: Any) -> Decimal | None:
     return None if parse.is_blank(raw) else parse.parse_decimal(raw)
 
 
+_RANK_SHAPE = re.compile(f"{ranks.RANK_CODE_SHAPE}|{ranks.TITLE_CODE_SHAPE}")
+
+
+def _code_part(text: str) -> str:
+    """Return the code of a "code – name" entry picked from a template dropdown, else the text."""
+    match = _CODE_WITH_NAME.match(text)
+    return match.group(1) if match else text
+
+
 def _lookup_rank(raw: Any) -> ranks.RankTitle | None:
-    return None if parse.is_blank(raw) else ranks.lookup_rank(parse.normalise_text(raw))
+    return None if parse.is_blank(raw) else ranks.lookup_rank(_code_part(parse.normalise_text(raw)))
+
+
+def _commune_code(raw: Any) -> str | None:
+    if isinstance(raw, str):
+        return admin_units.normalise_commune_code(_code_part(raw))
+    return admin_units.normalise_commune_code(raw)
+
+
+def _lookup_ethnicity(raw: Any) -> tuple[ethnicity.EthnicGroup | None, str | None]:
+    """Return the group named by ``raw``, or (None, two-digit code) when ``raw`` is a numeric code."""
+    if parse.is_blank(raw):
+        return None, None
+    text = parse.parse_code(raw)
+    if text.isdigit() and len(text) <= 2:
+        return None, text.zfill(2)
+    return ethnicity.lookup_ethnicity(parse.normalise_text(raw)), None
+
+
+@functools.cache
+def _ethnic_groups_by_code_1979() -> dict[str, ethnicity.EthnicGroup]:
+    return {group.code_1979: group for group in ethnicity.ETHNIC_GROUPS if group.code_1979 is not None}
 
 
 def _lookup_text(raw: Any, lookup: Callable[[str], str | None]) -> str | None:
@@ -594,6 +806,18 @@ def _lookup_text(raw: Any, lookup: Callable[[str], str | None]) -> str | None:
 
 def _allowed_values(field_name: str) -> str:
     return ", ".join(_ALLOWED_VALUES[field_name])
+
+
+def _is_minor_on(birth: date, day: date) -> bool:
+    """Under 18 on ``day``; a day before birth is reported as DATE_BEFORE_BIRTH instead."""
+    return birth <= day and _age_on(birth, day) < ADULT_AGE
+
+
+def _add_months(day: date, months: int) -> date:
+    """Return the same day ``months`` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _age_on(birth: date, day: date) -> int:
