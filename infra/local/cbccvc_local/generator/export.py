@@ -82,7 +82,7 @@ def person_row(sequence: int, person: Person) -> list[Cell]:
         "discharge_date": format_date(person.discharge_date),
         "status": STATUS_WORKING,
     }
-    return [sequence, *(values[spec.name] for spec in FIELDS)]
+    return [sequence, *(values.get(spec.name, "") for spec in FIELDS)]
 
 
 @dataclass(slots=True)

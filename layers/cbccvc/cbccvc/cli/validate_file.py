@@ -1,12 +1,14 @@
 """``cbccvc validate``: run the validate stage's checks on a local file, before uploading it.
 
-The checks and the report are the same as the validate stage's; only the match with the
-National Population Database is left out, because it needs the agency's connection.
+The checks and the reports are the same as the validate stage's, the annotated copy of the
+workbook included. Only the match with the National Population Database is left out, because
+it needs the agency's connection. On a large file a progress line per phase goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,15 @@ from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.units import UnitListError, read_units
 from cbccvc.messages import render
 from cbccvc.models import Finding, sha256_hex
-from cbccvc.reporting.validation_report import build_report
+from cbccvc.reporting.annotated_workbook import annotated_file_name, build_annotated_workbook
+from cbccvc.reporting.validation_report import ValidationReport, build_report
 from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 from cbccvc.validation.codes import SEVERITY
+from cbccvc.validation.engine import progress_listener
 from cbccvc.validation.service import ValidateOptions, check_tables, read_checked_export, staged_records
+
+# Files with fewer rows finish in a moment: no progress lines for them.
+PROGRESS_MIN_ROWS = 5_000
 
 
 def register(commands: Any) -> None:
@@ -32,6 +39,30 @@ def register(commands: Any) -> None:
     parser.add_argument("--mandatory", default=",".join(DEFAULT_MANDATORY_FIELDS),
                         help=render("cli.validate_mandatory"))
     parser.set_defaults(run=run)
+
+
+class Progress:
+    """Prints one Vietnamese line per phase to stderr, only for files of ``minimum_rows`` rows or more."""
+
+    def __init__(self, minimum_rows: int = PROGRESS_MIN_ROWS) -> None:
+        self.minimum_rows = minimum_rows
+        self.enabled = False
+
+    def start(self, rows: int, tables: int) -> None:
+        self.enabled = rows >= self.minimum_rows
+        self.say("progress.read", rows=f"{rows:,}".replace(",", "."), tables=tables)
+
+    def on_event(self, event: str, params: dict[str, Any]) -> None:
+        if event == "column_check":
+            sheet = f" ({params['sheet']})" if params.get("sheet") else ""
+            self.say("progress.column_check", step=params["step"], steps=params["steps"], sheet=sheet,
+                     headers=params["headers"] or "-")
+        elif event == "file_check":
+            self.say("progress.file_check", tables=params["tables"])
+
+    def say(self, message_code: str, /, **params: Any) -> None:
+        if self.enabled:
+            print(render(message_code, **params), file=sys.stderr, flush=True)
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -52,16 +83,20 @@ def run(arguments: argparse.Namespace) -> int:
     data = path.read_bytes()
     batch_id = f"{arguments.agency}-{sha256_hex(data)[:20]}"
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    directory = arguments.output or path.parent
     try:
         tables = read_checked_export(data, path.name, options)
     except UnreadableFileError as error:
         finding = Finding(code=error.code, severity=SEVERITY[error.code], params=error.params)
         report = build_report(batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
                               generated_at=generated_at, rows=0, staged=0, invalid=0, findings=[finding])
-        _write(report, arguments.output or path.parent, path)
+        _write(report, directory, path, data)
         return fail(error.code, **error.params)
 
-    results = check_tables(tables, agency_code=arguments.agency, options=options, org_units=units)
+    progress = Progress()
+    progress.start(sum(len(table) for table in tables), len(tables))
+    with progress_listener(progress.on_event):
+        results = check_tables(tables, agency_code=arguments.agency, options=options, org_units=units)
     staged = staged_records(results)
     findings = [finding for result in results for finding in result.findings]
     rows = sum(len(result.records) for result in results)
@@ -69,18 +104,32 @@ def run(arguments: argparse.Namespace) -> int:
     report = build_report(batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
                           generated_at=generated_at, rows=rows, staged=len(staged), invalid=invalid,
                           findings=findings)
-    json_path, xlsx_path = _write(report, arguments.output or path.parent, path)
+    progress.say("progress.writing")
+    header_rows = {table.sheet: table.header_row for table in tables}
+    json_path, xlsx_path, annotated_path = _write(report, directory, path, data, header_rows)
+    progress.say("progress.written")
     say("cli.validate_summary", file=path.name, rows=rows, valid=len(staged), invalid=invalid,
         errors=report.errors, warnings=report.warnings)
     say("cli.validate_population_skipped")
     say("cli.validate_reports", json=json_path, xlsx=xlsx_path)
+    if annotated_path is not None:
+        say("report.annotated_written", path=annotated_path)
+    else:
+        say("report.annotated_skipped")
     return 0 if invalid == 0 else 3
 
 
-def _write(report: Any, directory: Path, source: Path) -> tuple[Path, Path]:
+def _write(report: ValidationReport, directory: Path, source: Path, data: bytes,
+           header_rows: dict[str | None, int] | None = None) -> tuple[Path, Path, Path | None]:
+    """Write the JSON and XLSX reports and, when the file can be read, the annotated copy."""
     directory.mkdir(parents=True, exist_ok=True)
     json_path = directory / f"{source.stem}.bao-cao-kiem-tra.json"
     xlsx_path = directory / f"{source.stem}.bao-cao-kiem-tra.xlsx"
     json_path.write_bytes(report.to_json())
     xlsx_path.write_bytes(report.to_xlsx())
-    return json_path, xlsx_path
+    annotated = build_annotated_workbook(data, source.name, report.findings, header_rows=header_rows or {})
+    if annotated is None:
+        return json_path, xlsx_path, None
+    annotated_path = directory / annotated_file_name(source.name)
+    annotated_path.write_bytes(annotated)
+    return json_path, xlsx_path, annotated_path

@@ -29,6 +29,7 @@ from cbccvc.national.errors import FatalApiError, RetriableApiError
 from cbccvc.national.ports import PersonQuery, PopulationRegistry
 from cbccvc.observability import logger, metrics
 from cbccvc.privacy import PersonKeyer
+from cbccvc.reporting.annotated_workbook import annotated_report_key, build_annotated_workbook
 from cbccvc.reporting.validation_report import ValidationReport, build_report
 from cbccvc.schema import FIELDS_BY_NAME
 from cbccvc.state.repository import StateRepository
@@ -257,10 +258,22 @@ class ValidateService:
                                valid=len(staged), invalid=invalid)
 
     def _write_report(self, keys: BatchKeys, report: ValidationReport) -> bytes:
+        """Write the JSON and XLSX reports and the annotated copy of the upload beside them.
+
+        The annotated copy re-reads the original upload; an upload it cannot read (a damaged
+        file) gets no copy, and the reports say why.
+        """
         report_json = report.to_json()
+        xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         self.store.put(keys.report_json, report_json, content_type="application/json")
-        self.store.put(keys.report_xlsx, report.to_xlsx(),
-                       content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.store.put(keys.report_xlsx, report.to_xlsx(), content_type=xlsx_type)
+        batch = self.state.get_batch(keys.batch_id) or {}
+        source_key = batch.get("source_key")
+        annotated = (build_annotated_workbook(self.store.get(source_key), report.file_name, report.findings)
+                     if source_key else None)
+        if annotated is not None:
+            self.store.put(annotated_report_key(keys, report.file_name), annotated, content_type=xlsx_type)
+        logger.info("report_written", findings=len(report.findings), annotated=annotated is not None)
         return report_json
 
     def _reject_file(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,

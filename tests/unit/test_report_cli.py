@@ -1,0 +1,58 @@
+"""``cbccvc validate``: the reports and annotated copy it writes, and progress lines on large files only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cbccvc.cli.main import main
+from cbccvc.cli.validate_file import PROGRESS_MIN_ROWS
+from cbccvc.validation.engine import _CHECK_FIELDS
+
+HEADER = "Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân,Mã đơn vị,Dân tộc\n"
+
+
+def _birth(index: int) -> str:
+    return f"{1 + index % 28:02d}/{1 + index // 28 % 12:02d}/1985"
+
+
+def _csv(path: Path, rows: int) -> Path:
+    # Distinct dates of birth: the same name and date under many IDs would be suspected duplicates.
+    lines = [f"Nguyễn Văn An,{_birth(index)},Nam,046085{index:06d},000.00.01.H46,Kinh\n" for index in range(rows)]
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+def test_report_cli_small_file_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    assert main(["validate", str(source)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "nho - danh dau loi.xlsx" in captured.out
+    assert (tmp_path / "nho - danh dau loi.xlsx").is_file()
+    report = json.loads((tmp_path / "nho.bao-cao-kiem-tra.json").read_text(encoding="utf-8"))
+    assert report["summary"]["valid"] == 3
+
+
+def test_report_cli_progress_on_large_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _csv(tmp_path / "lon.csv", PROGRESS_MIN_ROWS)
+    assert main(["validate", str(source)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("[1/3]")
+    assert "5.000" in lines[0]
+    checks = [line for line in lines if line.startswith("[2/3]")]
+    assert len(checks) == len(_CHECK_FIELDS) + 1  # one line per check, then the file-level check
+    assert any("Số định danh cá nhân" in line for line in checks)
+    assert lines[-1].startswith("[3/3]")
+    assert len(lines) == len(checks) + 3
+
+
+def test_report_cli_unreadable_file_no_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "hong.xlsx"
+    source.write_bytes(b"PK\x03\x04 hong")
+    assert main(["validate", str(source)]) == 1
+    assert (tmp_path / "hong.bao-cao-kiem-tra.json").is_file()
+    assert not (tmp_path / "hong - danh dau loi.xlsx").exists()
+    assert capsys.readouterr().err
