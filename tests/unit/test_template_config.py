@@ -26,7 +26,7 @@ def resolver(template: dict[str, object]) -> TemplateResolver:
     parameters = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
     parameters.update(LOCAL_PARAMETERS)
     refs = {"StateTable": "table", "SyncQueue": "https://queue", "PersonIdKey": "key-id", "IntakeBucket": "bucket",
-            "DataKey": "data-key", "SyncDeadLetterQueue": "https://dlq"}
+            "DataKey": "data-key", "SyncDeadLetterQueue": "https://dlq", "SealKey": "seal-key-id"}
     attributes = {("SyncQueue", "Arn"): "arn:queue", ("SyncQueue", "QueueName"): "queue"}
     return TemplateResolver(stack_name=STACK_NAME, account_id=ACCOUNT_ID, region=REGION, parameters=parameters,
                             refs=refs, attributes=attributes)

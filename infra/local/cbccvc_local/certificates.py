@@ -18,11 +18,12 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from cbccvc.signing.cms import KeySigner, SignatureScheme
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 KeySpec = Literal["rsa1024", "rsa2048", "rsa3072", "ec256", "ec384"]
 
 # Issued certificates start an hour in the past, so a verifier whose clock runs a little behind
@@ -93,11 +94,19 @@ def generate_key(spec: KeySpec) -> PrivateKey:
             return ec.generate_private_key(ec.SECP384R1())
 
 
-def name(common_name: str, organization: str | None = None, country: str = "VN") -> x509.Name:
-    """Build a subject name: CN, then O when given, then C."""
+def name(
+    common_name: str,
+    organization: str | None = None,
+    country: str = "VN",
+    *,
+    organization_identifier: str | None = None,
+) -> x509.Name:
+    """Build a subject name: CN, then O when given, then organizationIdentifier when given, then C."""
     attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
     if organization is not None:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    if organization_identifier is not None:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, organization_identifier))
     attributes.append(x509.NameAttribute(NameOID.COUNTRY_NAME, country))
     return x509.Name(attributes)
 
@@ -114,30 +123,90 @@ def issue_certificate(
     is_ca: bool = False,
     path_length: int | None = None,
     crl_url: str | None = None,
+    ocsp_url: str | None = None,
     hash_name: Literal["sha256", "sha1"] = "sha256",
 ) -> IssuedCertificate:
     """Issue a certificate for ``subject``, signed by ``issuer`` (self-signed when None).
 
     A new key of ``key_spec`` is generated unless ``key`` is given. Validity defaults to one hour
-    ago until one year ahead. ``key_usage=None`` leaves the extension out. ``crl_url`` adds a CRL
-    distribution point; nothing fetches it. ``hash_name="sha1"`` makes a SHA-1 signature, which
-    the cryptography library refuses to produce, by re-signing the to-be-signed part by hand.
+    ago until one year ahead. ``key_usage=None`` leaves the extension out.
+    ``crl_url`` adds a CRL distribution point and ``ocsp_url`` an OCSP responder (authority
+    information access). ``hash_name="sha1"`` makes a SHA-1 signature, which the cryptography
+    library refuses to produce, by re-signing the to-be-signed part by hand.
     """
-    now = datetime.now(UTC)
     private_key = key or generate_key(key_spec)
     signing_key = issuer.private_key if issuer else private_key
     issuer_name = issuer.certificate.subject if issuer else subject
+    certificate = _build_certificate(
+        subject,
+        private_key.public_key(),
+        issuer_name=issuer_name,
+        signing_key=signing_key,
+        not_before=not_before,
+        not_after=not_after,
+        key_usage=key_usage,
+        is_ca=is_ca,
+        path_length=path_length,
+        crl_url=crl_url,
+        ocsp_url=ocsp_url,
+    )
+    if hash_name == "sha1":
+        certificate = _resign_with_sha1(certificate, signing_key)
+    return IssuedCertificate(certificate, private_key)
+
+
+def certify_public_key(
+    subject: x509.Name,
+    public_key: PublicKey,
+    *,
+    issuer: IssuedCertificate,
+    not_after: datetime | None = None,
+    key_usage: x509.KeyUsage = SIGNING_KEY_USAGE,
+    crl_url: str | None = None,
+    ocsp_url: str | None = None,
+) -> x509.Certificate:
+    """Issue an end-entity signing certificate for a key held elsewhere (a KMS key, a PKCS #11 token)."""
+    return _build_certificate(
+        subject,
+        public_key,
+        issuer_name=issuer.certificate.subject,
+        signing_key=issuer.private_key,
+        not_before=None,
+        not_after=not_after,
+        key_usage=key_usage,
+        is_ca=False,
+        path_length=None,
+        crl_url=crl_url,
+        ocsp_url=ocsp_url,
+    )
+
+
+def _build_certificate(
+    subject: x509.Name,
+    subject_public_key: PublicKey,
+    *,
+    issuer_name: x509.Name,
+    signing_key: PrivateKey,
+    not_before: datetime | None,
+    not_after: datetime | None,
+    key_usage: x509.KeyUsage | None,
+    is_ca: bool,
+    path_length: int | None,
+    crl_url: str | None,
+    ocsp_url: str | None,
+) -> x509.Certificate:
+    now = datetime.now(UTC)
 
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer_name)
-        .public_key(private_key.public_key())
+        .public_key(subject_public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before or now - BACKDATE)
         .not_valid_after(not_after or now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=is_ca, path_length=path_length), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False)
     )
     if key_usage is not None:
@@ -150,11 +219,10 @@ def issue_certificate(
             crl_issuer=None,
         )
         builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
-
-    certificate = builder.sign(signing_key, hashes.SHA256())
-    if hash_name == "sha1":
-        certificate = _resign_with_sha1(certificate, signing_key)
-    return IssuedCertificate(certificate, private_key)
+    if ocsp_url is not None:
+        access = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))
+        builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
+    return builder.sign(signing_key, hashes.SHA256())
 
 
 def make_crl(
@@ -213,6 +281,7 @@ def make_test_certificate(
     *,
     common_name: str = "Nguyễn Văn Kiểm Thử",
     crl_url: str | None = None,
+    ocsp_url: str | None = None,
 ) -> IssuedCertificate:
     """Issue a signing certificate from ``issuer`` (or self-signed) with the defect ``kind`` names.
 
@@ -254,6 +323,7 @@ def make_test_certificate(
         key_usage=key_usage,
         is_ca=kind is TestCertificateKind.CA_SIGNER,
         crl_url=crl_url,
+        ocsp_url=ocsp_url,
         hash_name=hash_name,
     )
 

@@ -18,6 +18,10 @@ Control endpoints (no authentication, loopback only):
 ``GET /_emulator/health``, ``GET /_emulator/state``, ``POST /_emulator/reset``,
 ``POST|DELETE /_emulator/faults``, ``POST /_emulator/population``, ``DELETE /_emulator/tokens``.
 
+With a ``pki_responder`` it also serves a CA's publication point without authentication:
+``GET /pki/{name}.crl`` (DER CRL) and ``POST /pki/ocsp`` (RFC 6960). Faults apply to these
+paths too, so tests can make a CRL distribution point fail.
+
 The emulator never prints or logs request bodies or paths: they contain personal data.
 """
 
@@ -42,7 +46,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 from cbccvc_local.emulator_faults import FaultBook, FaultRule, parse_fault_rules
 from cbccvc_local.emulator_schema import (
@@ -61,11 +65,23 @@ from cbccvc_local.emulator_store import EmulatorStore
 
 ApprovalVerifier = Callable[[dict[str, Any]], str | None]
 
+
+class PkiResponder(Protocol):
+    """A CA's publication point: its CRLs by file name, and responses to OCSP requests."""
+
+    def crl(self, file_name: str) -> bytes | None: ...
+
+    def ocsp(self, request_der: bytes) -> bytes: ...
+
+
 HOST = "127.0.0.1"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 CONTROL_PREFIX = "/_emulator/"
 OAUTH2_TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a path, not a secret)
 PROFILE_PREFIX = "/cbccvc/v1/profiles/"
+PKI_PREFIX = "/pki/"
+# Largest OCSP request body accepted; one request names one certificate in about 100 bytes.
+MAX_OCSP_REQUEST_BYTES = 16 * 1024
 
 # error_code of an injected status, as the real gateway would name it.
 _STATUS_CODES = {
@@ -78,7 +94,7 @@ _STATUS_CODES = {
 
 
 def accept_any_approval(approval: dict[str, Any]) -> str | None:
-    """Accept every approval that is present; the default until a CMS verifier is plugged in."""
+    """Accept every approval that is present (the default: the local pipeline plugs in a CMS verifier)."""
     return None
 
 
@@ -93,9 +109,12 @@ class TlsConfig:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """A response: ``body`` is sent as JSON, unless it is bytes, which are sent as ``content_type``."""
+
     status: int
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +162,15 @@ class EmulatorApp:
         token_ttl_seconds: float,
         max_records_per_request: int,
         stopping: threading.Event,
+        pki_responder: PkiResponder | None = None,
+        check_approval_batch: bool = False,
     ) -> None:
         self.store = store
         self.faults = FaultBook()
         self._api_key = api_key
         self._approval_verifier = approval_verifier
+        self._check_approval_batch = check_approval_batch
+        self._pki = pki_responder
         self._oauth2_clients = dict(oauth2_clients)
         self._token_ttl_seconds = token_ttl_seconds
         self._tokens: dict[str, float] = {}
@@ -201,6 +224,8 @@ class EmulatorApp:
         return None
 
     def _serve_api(self, request: Request) -> Response:
+        if request.path.startswith(PKI_PREFIX) and self._pki is not None:
+            return self._serve_pki(self._pki, request)
         if request.path == OAUTH2_TOKEN_PATH:
             return self._issue_token(request) if request.method == "POST" else _method_not_allowed()
 
@@ -277,20 +302,39 @@ class EmulatorApp:
         return Response(200, pilot)
 
     def _check_profile_request(self, body: dict[str, Any], endpoint: str) -> None:
-        """Validate a profiles or test-sync request and its approval; raise RequestInvalid if bad."""
+        """Validate a profiles or test-sync request and its approval; raise RequestInvalid if bad.
+
+        An approval the verifier rejects gets 422 ``APPROVAL_INVALID`` (the contract's code); the
+        verifier's own code goes into the message and the recorded approval.
+        """
         if body.get("approval") is None:
             raise RequestInvalid(422, "APPROVAL_MISSING", "approval is required")
         validate(body, TEST_SYNC if endpoint == "test-sync" else PROFILE_BATCH)
 
         verdict = self._approval_verifier(body["approval"])
+        if verdict is None and self._check_approval_batch:
+            verdict = _approval_batch_mismatch(body)
         self.store.record_approval(endpoint, body["agency_code"], body["batch_id"], body["approval"], verdict)
         if verdict is not None:
-            raise RequestInvalid(422, verdict, "approval failed verification")
+            raise RequestInvalid(422, "APPROVAL_INVALID", f"approval failed verification: {verdict}")
 
         area = self.store.test_profiles if endpoint == "test-sync" else self.store.profiles
         manifest = body["approval"]["manifest_b64"]
         if self.store.batch_conflicts(area, body["agency_code"], body["batch_id"], manifest):
             raise RequestInvalid(409, "BATCH_CONFLICT", "batch_id was sent before with another approval")
+
+    def _serve_pki(self, responder: PkiResponder, request: Request) -> Response:
+        name = request.path.removeprefix(PKI_PREFIX)
+        if request.method == "GET" and name.endswith(".crl"):
+            crl = responder.crl(name)
+            if crl is None:
+                return _error(404, "NOT_FOUND", "no such CRL")
+            return Response(200, crl, content_type="application/pkix-crl")
+        if request.method == "POST" and name == "ocsp":
+            if len(request.body) > MAX_OCSP_REQUEST_BYTES:
+                return _error(413, "PAYLOAD_TOO_LARGE", "OCSP request too large")
+            return Response(200, responder.ocsp(request.body), content_type="application/ocsp-response")
+        return _error(404, "NOT_FOUND", "no such endpoint")
 
     def _get_profile(self, request: Request) -> Response:
         personal_id = request.path.removeprefix(PROFILE_PREFIX)
@@ -370,6 +414,24 @@ class EmulatorApp:
     def revoke_tokens(self) -> None:
         with self._tokens_lock:
             self._tokens.clear()
+
+
+def _approval_batch_mismatch(body: Mapping[str, Any]) -> str | None:
+    """Return BATCH_MISMATCH when the approved manifest names another agency or batch than the request.
+
+    Only a JSON-object manifest is compared, field by field: telling a forged manifest apart is
+    the approval verifier's task, and contract tests send small stand-ins.
+    """
+    try:
+        manifest = json.loads(base64.b64decode(body["approval"]["manifest_b64"], validate=True))
+    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    for field_name in ("agency_code", "batch_id"):
+        if field_name in manifest and manifest[field_name] != body[field_name]:
+            return "BATCH_MISMATCH"
+    return None
 
 
 def _client_credentials(headers: Message, form: Mapping[str, list[str]]) -> tuple[str | None, str | None]:
@@ -453,9 +515,12 @@ class _Handler(BaseHTTPRequestHandler):
         return isinstance(self.connection, ssl.SSLSocket) and bool(self.connection.getpeercert())
 
     def _write(self, response: Response) -> None:
-        payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+        if isinstance(response.body, bytes):
+            payload = response.body
+        else:
+            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
         self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -506,8 +571,11 @@ class Emulator:
     """The emulator as an object: ``start()`` serves on a background thread and returns the base URL.
 
     ``approval_verifier`` receives the ``approval`` object of each profiles and test-sync
-    request and returns an error code (422) or None to accept it. A missing approval is
-    always rejected with 422 ``APPROVAL_MISSING``.
+    request and returns a reason code, which makes the request fail with 422
+    ``APPROVAL_INVALID``, or None to accept it. A missing approval is always rejected with 422
+    ``APPROVAL_MISSING``. With ``check_approval_batch``, an approval whose manifest names
+    another agency or batch than the request is rejected the same way (``BATCH_MISMATCH``).
+    ``pki_responder`` adds the ``/pki/`` publication point.
     """
 
     def __init__(
@@ -523,6 +591,8 @@ class Emulator:
         tls: TlsConfig | None = None,
         max_records_per_request: int = 500,
         flush_interval_seconds: float = 0.5,
+        pki_responder: PkiResponder | None = None,
+        check_approval_batch: bool = False,
     ) -> None:
         self._port = port
         self._population = list(population)
@@ -539,6 +609,8 @@ class Emulator:
             token_ttl_seconds=token_ttl_seconds,
             max_records_per_request=max_records_per_request,
             stopping=self._stopping,
+            pki_responder=pki_responder,
+            check_approval_batch=check_approval_batch,
         )
         self._server: _EmulatorServer | None = None
         self._threads: list[threading.Thread] = []

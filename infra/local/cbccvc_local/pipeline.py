@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+
 from cbccvc.approval.registry import approver_entry
+from cbccvc.approval.seal import SEALS_PREFIX
 from cbccvc.intake.units import read_units
 from cbccvc.models import BatchKeys
 from cbccvc.observability import logger
@@ -26,7 +32,9 @@ from cbccvc.state.repository import StateRepository
 from cbccvc.storage import S3ObjectStore
 from cbccvc_local.dispatcher import Dispatcher, reset_handlers
 from cbccvc_local.emulator import Emulator
+from cbccvc_local.emulator_approval import ApprovalSignatureVerifier
 from cbccvc_local.pki import DemoPki, ensure_demo_pki
+from cbccvc_local.pki_responder import DemoPkiResponder
 from cbccvc_local.stack import ApiEndpoints, LocalStack, create_stack, moto_server
 from cbccvc_local.template import REPOSITORY_ROOT
 
@@ -58,12 +66,33 @@ class LocalPipeline:
         self.state.put_org_units(self.agency_code, units)
 
     def trust_demo_pki(self) -> None:
-        """Trust the demo root CA, publish its CRLs and register the demo approver for the agency."""
+        """Trust the demo root CA, store its CRLs, register the demo approver and certify the agency seal.
+
+        When the emulator serves the demo CAs' publication point, the approve function may also
+        fetch CRLs and OCSP responses from it, as a deployment allows its CA's URLs.
+        """
         self.store.put(TRUST_ANCHOR_KEY, self.pki.root_cert.read_bytes(), content_type="application/x-pem-file")
         for path in (self.pki.issuing_crl_der, self.pki.root_crl_der):
             self.store.put(f"config/crls/{path.name}", path.read_bytes(), content_type="application/pkix-crl")
         certificate = self.pki.approver_signer().certificate
         self.state.put_approver(self.agency_code, approver_entry(certificate), actor="local-demo")
+        self.certify_seal()
+        if self.emulator.url.endswith(f":{self.pki.publication_port}"):
+            self.stack.environments["ApproveFunction"]["REVOCATION_FETCH_ALLOWED_URLS"] = self.pki.publication_url
+            reset_handlers()
+
+    def certify_seal(self) -> x509.Certificate:
+        """Issue the agency's seal certificate for the stack's seal key; store it where the approve stage reads it."""
+        key_id = self.stack.resolver.refs["SealKey"]
+        public_key = load_der_public_key(self.stack.client("kms").get_public_key(KeyId=key_id)["PublicKey"])
+        if not isinstance(public_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+            raise TypeError(f"the seal key is {type(public_key).__name__}; expected RSA or EC")
+        agency = self.state.get_agency(self.agency_code) or {}
+        agency_name = agency.get("name", self.agency_code)
+        certificate = self.pki.issue_seal_certificate(public_key, self.agency_code, agency_name)
+        chain = certificate.public_bytes(serialization.Encoding.PEM) + self.pki.issuing_cert.read_bytes()
+        self.store.put(f"{SEALS_PREFIX}{self.agency_code}.pem", chain, content_type="application/x-pem-file")
+        return certificate
 
     # --- what agencies do ------------------------------------------------------------------
 
@@ -121,22 +150,41 @@ def running_pipeline(*, agency_code: str = DEFAULT_AGENCY_CODE, population: list
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         if log_path is not None:
             cleanup.enter_context(_logs_to_file(log_path))
-        endpoint = cleanup.enter_context(moto_server())
-        emulator = Emulator(api_key=EMULATOR_API_KEY, population=population or [])
-        emulator.start()
+        pki = ensure_demo_pki(pki_directory or LOCAL_DIRECTORY / "pki")
+        # Started before moto, which takes a free port too, so the demo CAs' port is still free.
+        emulator = _start_emulator(pki, population or [])
         cleanup.callback(emulator.stop)
+        endpoint = cleanup.enter_context(moto_server())
         endpoints = ApiEndpoints(base_url=emulator.url, api_key=EMULATOR_API_KEY)
         stack = create_stack(endpoint, {"NationalApiSecretName": endpoints, "PopulationApiSecretName": endpoints,
                                         "PartyApiSecretName": endpoints})
         reset_handlers()
         cleanup.callback(reset_handlers)
-        pki = ensure_demo_pki(pki_directory or LOCAL_DIRECTORY / "pki")
         pipeline = LocalPipeline(
             stack=stack, emulator=emulator, pki=pki, dispatcher=Dispatcher(stack),
             state=StateRepository(stack.client("dynamodb"), stack.table),
             store=S3ObjectStore(stack.client("s3"), stack.bucket), agency_code=agency_code,
         )
         yield pipeline
+
+
+def _start_emulator(pki: DemoPki, population: list[dict[str, Any]]) -> Emulator:
+    """Start the emulator on the demo CAs' publication port, checking approvals against the demo PKI.
+
+    When that port is taken, the emulator runs on a free port without the publication point's
+    URLs matching, and the approve stage then relies on the CRLs stored in the bucket.
+    """
+    verifier = ApprovalSignatureVerifier(pki.load_roots(), pki.load_crls)
+    for port in (pki.publication_port, 0):
+        emulator = Emulator(api_key=EMULATOR_API_KEY, population=population, port=port, approval_verifier=verifier,
+                            pki_responder=DemoPkiResponder(pki), check_approval_batch=True)
+        try:
+            emulator.start()
+        except OSError:
+            logger.warning("pki_publication_port_taken", port=port)
+            continue
+        return emulator
+    raise RuntimeError("the emulator could not start")
 
 
 def load_sample_units() -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
-"""A demo PKI for local runs: root CA, issuing CA, two approvers (one revoked) and CRLs.
+"""A demo PKI for local runs: root CA, issuing CA, two approvers (one revoked), CRLs and seals.
 
 ``ensure_demo_pki(directory)`` creates the files on first use and reuses them afterwards,
-re-issuing a CRL whose nextUpdate is less than a day away. Layout of ``directory``:
+re-issuing a CRL issued more than a day ago or whose nextUpdate is less than a day away. Layout of ``directory``:
 
+    publication.json                           {"port": N}: where the CAs publish CRLs and OCSP
     root-ca.cert.pem, root-ca.key.pem          "CBCCVC Demo Root CA", EC P-256, 10 years
     root-ca.crl.pem, root-ca.crl.der           root CRL (empty), nextUpdate 7 days
     issuing-ca.cert.pem, issuing-ca.key.pem    "CBCCVC Demo Issuing CA", EC P-256, 5 years
@@ -14,11 +15,20 @@ re-issuing a CRL whose nextUpdate is less than a day away. Layout of ``directory
 
 The approvers hold RSA 2048 keys with keyUsage digitalSignature and nonRepudiation, valid for
 two years, with synthetic Vietnamese names. Keys are demo keys: CA keys are stored unencrypted.
+
+Certificates name their CA's publication point on loopback: the CRL distribution point
+``http://127.0.0.1:N/pki/issuing-ca.crl`` (root: ``root-ca.crl``) and the OCSP responder
+``http://127.0.0.1:N/pki/ocsp``. The port N is picked once, when the PKI is created, and the
+local emulator serves these paths (``cbccvc_local.pki_responder``) when it can listen on it.
+Agency seal certificates are issued on demand for a key held elsewhere (the local KMS key),
+so they are not stored here.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +44,8 @@ from cbccvc_local.certificates import (
     CA_KEY_USAGE,
     IssuedCertificate,
     PrivateKey,
+    PublicKey,
+    certify_public_key,
     issue_certificate,
     make_crl,
     name,
@@ -41,11 +53,17 @@ from cbccvc_local.certificates import (
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of throwaway demo keys
 CRL_LIFETIME = timedelta(days=7)
-# A CRL with less than this left before its nextUpdate is issued again.
+# A CRL with less than this left before its nextUpdate, or issued longer ago than this, is issued
+# again, so it stays within the approve stage's freshness limit (REVOCATION_MAX_AGE_HOURS, 72 by default).
 CRL_REFRESH_MARGIN = timedelta(days=1)
 
+# CRL locations for test certificates that no verifier is meant to fetch (.invalid never resolves).
 ROOT_CRL_URL = "http://pki.cbccvc.invalid/demo-root-ca.crl"
 ISSUING_CRL_URL = "http://pki.cbccvc.invalid/demo-issuing-ca.crl"
+PUBLICATION_HOST = "127.0.0.1"
+ROOT_CRL_NAME = "root-ca.crl"
+ISSUING_CRL_NAME = "issuing-ca.crl"
+SEAL_VALIDITY = timedelta(days=365)
 
 ORGANIZATION = "UBND TP Huế (demo)"
 APPROVER_NAME = "Trần Thị Demo"
@@ -58,6 +76,33 @@ class DemoPki:
 
     directory: Path
     password: str = DEMO_PASSWORD
+
+    @property
+    def publication_file(self) -> Path:
+        return self.directory / "publication.json"
+
+    @property
+    def publication_port(self) -> int:
+        """The loopback port on which the demo CAs publish CRLs and respond to OCSP requests."""
+        port: int = json.loads(self.publication_file.read_text(encoding="utf-8"))["port"]
+        return port
+
+    @property
+    def publication_url(self) -> str:
+        """The base URL of the CAs' publication point, ending with a slash."""
+        return f"http://{PUBLICATION_HOST}:{self.publication_port}/pki/"
+
+    @property
+    def root_crl_url(self) -> str:
+        return self.publication_url + ROOT_CRL_NAME
+
+    @property
+    def issuing_crl_url(self) -> str:
+        return self.publication_url + ISSUING_CRL_NAME
+
+    @property
+    def ocsp_url(self) -> str:
+        return self.publication_url + "ocsp"
 
     @property
     def root_cert(self) -> Path:
@@ -121,6 +166,7 @@ class DemoPki:
 
     def all_files(self) -> list[Path]:
         return [
+            self.publication_file,
             self.root_cert,
             self.root_key,
             self.root_crl_pem,
@@ -162,6 +208,36 @@ class DemoPki:
         """Load the revoked approver's PKCS #12 file as a signer."""
         return load_pkcs12(self.revoked_approver_p12.read_bytes(), self.password.encode())
 
+    def issue_signing_certificate(self, public_key: PublicKey, common_name: str) -> x509.Certificate:
+        """Issue a personal signing certificate for a key held elsewhere (a PKCS #11 token, a KMS key)."""
+        return certify_public_key(
+            name(common_name, ORGANIZATION),
+            public_key,
+            issuer=self.load_issuing_ca(),
+            crl_url=self.issuing_crl_url,
+            ocsp_url=self.ocsp_url,
+        )
+
+    def issue_seal_certificate(self, public_key: PublicKey, agency_code: str, agency_name: str) -> x509.Certificate:
+        """Issue the agency's seal certificate for ``public_key``, naming the agency code in organizationIdentifier.
+
+        Verifiers find the agency a seal belongs to by that attribute (X.520 organizationIdentifier,
+        the attribute ETSI EN 319 412-3 uses for legal persons).
+        """
+        return certify_public_key(
+            name(f"Con dấu điện tử {agency_name}", agency_name, organization_identifier=agency_code),
+            public_key,
+            issuer=self.load_issuing_ca(),
+            not_after=datetime.now(UTC) + SEAL_VALIDITY,
+            crl_url=self.issuing_crl_url,
+            ocsp_url=self.ocsp_url,
+        )
+
+    def revoked_serials(self) -> dict[int, datetime]:
+        """Return serial number → revocation date of every certificate on the issuing CA's current CRL."""
+        crl = x509.load_der_x509_crl(self.issuing_crl_der.read_bytes())
+        return {entry.serial_number: entry.revocation_date_utc for entry in crl}
+
 
 def ensure_demo_pki(directory: Path) -> DemoPki:
     """Create the demo PKI under ``directory`` unless it is complete, and refresh stale CRLs.
@@ -179,6 +255,7 @@ def ensure_demo_pki(directory: Path) -> DemoPki:
 
 def _create(pki: DemoPki) -> None:
     now = datetime.now(UTC)
+    pki.publication_file.write_text(json.dumps({"port": _free_port()}), encoding="utf-8")
     root = issue_certificate(
         name("CBCCVC Demo Root CA", "CBCCVC Demo"),
         issuer=None,
@@ -195,10 +272,10 @@ def _create(pki: DemoPki) -> None:
         key_usage=CA_KEY_USAGE,
         is_ca=True,
         path_length=0,
-        crl_url=ROOT_CRL_URL,
+        crl_url=pki.root_crl_url,
     )
-    approver = _issue_approver(APPROVER_NAME, issuing, now)
-    revoked = _issue_approver(REVOKED_APPROVER_NAME, issuing, now)
+    approver = _issue_approver(pki, APPROVER_NAME, issuing, now)
+    revoked = _issue_approver(pki, REVOKED_APPROVER_NAME, issuing, now)
 
     _write_ca(root, pki.root_cert, pki.root_key)
     _write_ca(issuing, pki.issuing_cert, pki.issuing_key)
@@ -225,13 +302,21 @@ def _create(pki: DemoPki) -> None:
     _write_crl(pki, issuing, crl_number=1, now=now)
 
 
-def _issue_approver(common_name: str, issuing: IssuedCertificate, now: datetime) -> IssuedCertificate:
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((PUBLICATION_HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _issue_approver(pki: DemoPki, common_name: str, issuing: IssuedCertificate, now: datetime) -> IssuedCertificate:
     return issue_certificate(
         name(common_name, ORGANIZATION),
         issuer=issuing,
         key_spec="rsa2048",
         not_after=now + timedelta(days=730),
-        crl_url=ISSUING_CRL_URL,
+        crl_url=pki.issuing_crl_url,
+        ocsp_url=pki.ocsp_url,
     )
 
 
@@ -271,7 +356,8 @@ def _refresh_stale_crls(pki: DemoPki) -> None:
     ):
         crl = x509.load_der_x509_crl(der_path.read_bytes())
         next_update = crl.next_update_utc
-        if next_update is not None and next_update - now > CRL_REFRESH_MARGIN:
+        recent = now - crl.last_update_utc < CRL_REFRESH_MARGIN
+        if recent and next_update is not None and next_update - now > CRL_REFRESH_MARGIN:
             continue
         number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
         _write_crl(pki, _load_ca(cert_path, key_path), crl_number=number + 1, now=now)

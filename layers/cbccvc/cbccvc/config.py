@@ -58,10 +58,35 @@ class ValidateSettings(CommonSettings):
 
 class ApproveSettings(CommonSettings):
     sync_queue_url: str = Field(min_length=1)
+    # KMS key (ECC_NIST_P256, SIGN_VERIFY) that applies the agency seal after the approver's signature.
+    seal_key_id: str = Field(min_length=1)
+    # S3 prefix holding each agency's seal certificate for that key: {prefix}{agency}.pem.
+    seals_prefix: str = "config/seals/"
     # S3 prefix holding the PEM certificates of the trusted root CAs.
     trust_anchors_prefix: str = "config/trust-anchors/"
-    # S3 prefix holding CRLs (DER or PEM) the verifier may use.
+    # S3 prefix holding CRLs (DER or PEM) the verifier may use; a new object here re-checks waiting approvals.
     crl_prefix: str = "config/crls/"
+    # Revocation data (CRL, OCSP) issued longer ago than this is treated as unavailable.
+    revocation_max_age_hours: int = Field(default=72, ge=1, le=24 * 31)
+    # URL prefixes of CRL distribution points and OCSP responders the function may fetch from,
+    # comma-separated; empty means it fetches nothing and relies on the stored CRLs.
+    revocation_fetch_allowed_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    revocation_fetch_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+
+    @field_validator("revocation_fetch_allowed_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("revocation_fetch_allowed_urls")
+    @classmethod
+    def _http_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [url for url in value if not url.lower().startswith(("http://", "https://"))]
+        if wrong:
+            raise ValueError(f"REVOCATION_FETCH_ALLOWED_URLS must be http(s) URL prefixes, got: {', '.join(wrong)}")
+        return value
 
 
 class SyncSettings(CommonSettings):

@@ -48,6 +48,7 @@ class BatchState(StrEnum):
     RECEIVED = "received"
     VALIDATED = "validated"
     REJECTED = "rejected"
+    APPROVAL_PENDING = "approval_pending"  # signature not rejected, approval waits (revocation status, seal)
     APPROVED = "approved"
     SYNCING = "syncing"
     SYNCED = "synced"

@@ -13,11 +13,14 @@ from typing import Any
 
 import boto3
 
+from cbccvc.approval.checks import ApprovalPolicy
+from cbccvc.approval.seal import KmsSealer
 from cbccvc.approval.service import ApproveService
 from cbccvc.config import ApproveSettings, ReportSettings, SyncSettings, ValidateSettings
 from cbccvc.national.http import HttpNationalCbccvc, HttpPartyRegistry, HttpPopulationRegistry
 from cbccvc.national.settings import ApiSettings, PopulationCaller
 from cbccvc.privacy import PersonKeyer
+from cbccvc.signing.revocation import RevocationFetcher
 from cbccvc.state.repository import StateRepository
 from cbccvc.storage import S3ObjectStore
 from cbccvc.sync.queue import SyncQueue
@@ -58,12 +61,17 @@ def validate_service() -> ValidateService:
 @cache
 def approve_service() -> ApproveService:
     settings = ApproveSettings()
+    store = S3ObjectStore(aws_client("s3"), settings.bucket_name)
     return ApproveService(
-        store=S3ObjectStore(aws_client("s3"), settings.bucket_name),
+        store=store,
         state=StateRepository(aws_client("dynamodb"), settings.table_name),
         queue=SyncQueue(aws_client("sqs"), settings.sync_queue_url),
         trust_anchors_prefix=settings.trust_anchors_prefix,
         crl_prefix=settings.crl_prefix,
+        policy=ApprovalPolicy(revocation_max_age=timedelta(hours=settings.revocation_max_age_hours)),
+        fetcher=RevocationFetcher(settings.revocation_fetch_allowed_urls,
+                                  timeout_seconds=settings.revocation_fetch_timeout_seconds),
+        sealer=KmsSealer(aws_client("kms"), settings.seal_key_id, store, settings.seals_prefix),
     )
 
 

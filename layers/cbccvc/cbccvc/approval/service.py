@@ -1,35 +1,49 @@
-"""The approve stage: verify an approver's signature over a batch manifest, then start the sync.
+"""The approve stage: decide an approver's signature over a batch manifest, then start the sync.
 
-Checks, in order: the signature key names a batch of that agency in an approvable state; the
-stored manifest, staged records and report are still the bytes the manifest was built from;
-the signed manifest names this batch and has not expired; the CMS signature, its certificate
-path and revocation; the signer is a registered approver of the agency; the manifest's nonce
-was never used before. Any failure marks the batch rejected at the approval stage with a
-reason code, and a later valid signature can still approve it.
+Batch states of this stage (``cbccvc.models.BatchState``)::
+
+    validated ──┬─ signature verified, seal applied ─────────────▶ approved ──▶ (sync)
+    rejected* ──┤─ approver's fault (``checks`` module) ───────────▶ rejected (stage "approval")
+    approval_pending ─┴─ cannot decide yet (revocation unknown,
+                         no trust anchors, seal unavailable) ───────▶ approval_pending
+
+    * only a batch rejected at the approval stage; one rejected by validation stays rejected.
+
+A pending batch is listed in the state table. It is checked again, with the same signature, when
+a CRL arrives under the CRL prefix and on the stage's hourly schedule. A new signature for it is
+checked like any other. Agency counters: ``batches_approved`` and ``approvals_rejected`` count
+decisions, ``approvals_pending`` is the number of batches waiting now (+1 on entering the
+state, -1 on leaving it). Every move is a conditional write, so a repeated event changes
+nothing twice.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
-from cryptography import x509
-
-from cbccvc.models import BatchKeys, BatchState, Manifest, sha256_hex
+from cbccvc.approval.checks import (
+    ApprovalChecker,
+    ApprovalPendingError,
+    ApprovalPolicy,
+    ApprovalRejectedError,
+    VerifiedApproval,
+)
+from cbccvc.approval.evidence import EVIDENCE_FORMAT, SEAL_FILE, ZIP_FILE, EvidenceBundle
+from cbccvc.approval.seal import Sealer
+from cbccvc.models import BatchKeys, BatchState, sha256_hex
 from cbccvc.observability import logger, metrics
-from cbccvc.signing.keys import load_pem_certificates
-from cbccvc.signing.verification import verify_detached
+from cbccvc.signing.result import VerificationResult
+from cbccvc.signing.revocation import RevocationFetcher
 from cbccvc.state.repository import StateRepository
-from cbccvc.storage import ObjectNotFoundError, ObjectStore
+from cbccvc.storage import ObjectStore
 from cbccvc.sync.queue import SyncQueue
 
 APPROVALS_PREFIX = "approvals/"
-# Tolerated difference between the signer's clock and the pipeline's.
-CLOCK_SKEW = timedelta(minutes=5)
-# A batch may be approved from these states: freshly validated, or after an earlier signature was rejected.
-APPROVABLE_STATES = (BatchState.VALIDATED, BatchState.REJECTED)
+# A batch may be approved from these states: freshly validated, after an earlier signature was
+# rejected, or while an earlier signature waits.
+APPROVABLE_STATES = (BatchState.VALIDATED, BatchState.REJECTED, BatchState.APPROVAL_PENDING)
 # States in which a repeated approval event only re-sends the sync start (the first send may have failed).
 ALREADY_APPROVED_STATES = (BatchState.APPROVED,)
 
@@ -56,21 +70,50 @@ class ApproveOutcome:
     reason_code: str | None = None
 
 
-class _ApprovalRejectedError(Exception):
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = {name: str(value) for name, value in params.items()}
-
-
 class ApproveService:
-    def __init__(self, *, store: ObjectStore, state: StateRepository, queue: SyncQueue,
-                 trust_anchors_prefix: str, crl_prefix: str) -> None:
+    def __init__(
+        self,
+        *,
+        store: ObjectStore,
+        state: StateRepository,
+        queue: SyncQueue,
+        trust_anchors_prefix: str,
+        crl_prefix: str,
+        policy: ApprovalPolicy | None = None,
+        fetcher: RevocationFetcher | None = None,
+        sealer: Sealer | None = None,
+    ) -> None:
+        """Build the stage; ``policy`` sets the freshness limit (its prefixes give way to the two arguments)."""
         self.store = store
         self.state = state
         self.queue = queue
-        self.trust_anchors_prefix = trust_anchors_prefix
-        self.crl_prefix = crl_prefix
+        self.policy = replace(policy or ApprovalPolicy(), trust_anchors_prefix=trust_anchors_prefix,
+                              crl_prefix=crl_prefix)
+        self.checker = ApprovalChecker(store=store, state=state, policy=self.policy, fetcher=fetcher, sealer=sealer)
+
+    def handle_object_created(self, key: str, *, now: datetime | None = None) -> list[ApproveOutcome]:
+        """Handle an S3 ObjectCreated key: a new CRL re-checks pending approvals, anything else is a signature."""
+        if key.startswith(self.policy.crl_prefix):
+            logger.info("crl_arrived", object_key=key)
+            return self.recheck_pending(now=now)
+        return [self.process_signature(key, now=now)]
+
+    def recheck_pending(self, *, now: datetime | None = None) -> list[ApproveOutcome]:
+        """Check every waiting approval again with its signature; drop listings of batches no longer waiting.
+
+        NOTE: the batches are checked one after another in one invocation, each with its own CRL and
+        OCSP fetches, so hundreds of waiting batches could outlast the function's 120 s timeout.
+        """
+        outcomes = []
+        for listing in self.state.list_pending_approvals():
+            batch = self.state.get_batch(listing["batch_id"])
+            if batch is None or batch["state"] != BatchState.APPROVAL_PENDING:
+                self.state.remove_pending_approval(listing["batch_id"])
+                continue
+            outcomes.append(self.process_signature(batch["approval_pending"]["signature_key"], now=now))
+        logger.info("pending_approvals_rechecked", count=len(outcomes),
+                    approved=sum(1 for outcome in outcomes if outcome.state == BatchState.APPROVED))
+        return outcomes
 
     def process_signature(self, key: str, *, now: datetime | None = None) -> ApproveOutcome:
         approval = parse_approval_key(key)
@@ -80,6 +123,24 @@ class ApproveService:
         logger.append_keys(batch_id=approval.batch_id, agency_code=approval.agency_code)
 
         batch = self.state.get_batch(approval.batch_id)
+        refusal = self._refusal(approval, batch)
+        if refusal is not None or batch is None:
+            return refusal or ApproveOutcome(batch_id=approval.batch_id, state="ignored", reason_code="BATCH_NOT_FOUND")
+        state = BatchState(batch["state"])
+
+        moment = now or datetime.now(UTC)
+        try:
+            verified = self.checker.check(approval.agency_code, approval.batch_id, approval.key, batch, moment)
+        except ApprovalRejectedError as rejection:
+            return self._reject(approval, state, rejection.code, rejection.params)
+        except ApprovalPendingError as pending:
+            return self._wait(approval, batch, state, pending, moment)
+        if not self.state.claim_nonce(verified.manifest.nonce, approval.batch_id):
+            return self._reject(approval, state, "MANIFEST_REPLAYED", {})
+        return self._approve(approval, state, verified, moment)
+
+    def _refusal(self, approval: ApprovalKey, batch: dict[str, Any] | None) -> ApproveOutcome | None:
+        """Return the outcome for a batch that cannot be approved now, or None when its signature is to be checked."""
         if batch is None or batch["agency_code"] != approval.agency_code:
             logger.error("approval_batch_not_found", code="BATCH_NOT_FOUND")
             return ApproveOutcome(batch_id=approval.batch_id, state="ignored", reason_code="BATCH_NOT_FOUND")
@@ -93,113 +154,156 @@ class ApproveService:
         ):
             logger.warning("approval_batch_not_approvable", state=state.value)
             return ApproveOutcome(batch_id=approval.batch_id, state=state.value, reason_code="BATCH_NOT_APPROVABLE")
-
-        try:
-            details = self._verify(approval, batch, now or datetime.now(UTC))
-        except _ApprovalRejectedError as rejection:
-            return self._reject(approval, state, rejection)
-        return self._approve(approval, state, details)
-
-    # --- verification ---------------------------------------------------------------------
-
-    def _verify(self, approval: ApprovalKey, batch: dict[str, Any], now: datetime) -> dict[str, Any]:
-        keys = BatchKeys(approval.agency_code, approval.batch_id)
-        manifest_bytes = self._read(keys.manifest, "MANIFEST_TAMPERED")
-        if sha256_hex(manifest_bytes) != batch.get("manifest_sha256"):
-            raise _ApprovalRejectedError("MANIFEST_TAMPERED")
-        manifest = Manifest.model_validate(json.loads(manifest_bytes))
-        if manifest.batch_id != approval.batch_id or manifest.agency_code != approval.agency_code:
-            raise _ApprovalRejectedError("MANIFEST_MISMATCH", signed_batch=manifest.batch_id,
-                                         signed_agency=manifest.agency_code)
-        if sha256_hex(self._read(keys.records, "RECORDS_CHANGED")) != manifest.records_sha256:
-            raise _ApprovalRejectedError("RECORDS_CHANGED")
-        if sha256_hex(self._read(keys.report_json, "REPORT_CHANGED")) != manifest.report_sha256:
-            raise _ApprovalRejectedError("REPORT_CHANGED")
-        if now > manifest.expires_at:
-            raise _ApprovalRejectedError("MANIFEST_EXPIRED", expires_at=manifest.expires_at.isoformat())
-
-        roots = self._trust_anchors()
-        if not roots:
-            raise _ApprovalRejectedError("TRUST_NOT_CONFIGURED")
-        signature = self._read(approval.key, "SIG_MALFORMED")
-        result = verify_detached(signature, manifest_bytes, trust_roots=roots, crls=self._crls())
-        if not result.valid:
-            logger.warning("signature_rejected", code=result.reason_code, detail=result.detail)
-            raise _ApprovalRejectedError(result.reason_code or "SIG_INVALID", **result.params)
-
-        # A signature cannot predate the manifest it signs. Checking this limits how far a holder
-        # of an expired or revoked key can backdate the signing time the signer states.
-        if result.signing_time is not None and result.signing_time < manifest.created_at - CLOCK_SKEW:
-            raise _ApprovalRejectedError("SIGNING_TIME_BEFORE_MANIFEST", signing_time=result.signing_time.isoformat(),
-                                         created_at=manifest.created_at.isoformat())
-
-        fingerprint = result.signer_fingerprint_sha256 or ""
-        approver = self.state.get_approver(approval.agency_code, fingerprint)
-        if approver is None:
-            raise _ApprovalRejectedError("SIGNER_NOT_AUTHORISED", signer=result.signer_subject or "",
-                                         serial=result.signer_serial or "", agency=approval.agency_code)
-        window_start = datetime.fromisoformat(approver["valid_from"])
-        window_end = datetime.fromisoformat(approver["valid_until"])
-        if not window_start <= now <= window_end:
-            raise _ApprovalRejectedError("SIGNER_AUTHORISATION_EXPIRED", signer=result.signer_subject or "",
-                                         valid_from=approver["valid_from"], valid_until=approver["valid_until"])
-        if not self.state.claim_nonce(manifest.nonce, approval.batch_id):
-            raise _ApprovalRejectedError("MANIFEST_REPLAYED")
-
-        return {
-            "signature_key": approval.key,
-            "signer_subject": result.signer_subject,
-            "signer_serial": result.signer_serial,
-            "signer_fingerprint": fingerprint,
-            "signing_time": result.signing_time.isoformat() if result.signing_time else None,
-            "signature_algorithm": result.signature_algorithm,
-            "legacy_padding": result.legacy_padding,
-            "warnings": list(result.warnings),
-            "verified_at": now.isoformat(),
-        }
-
-    def _read(self, key: str, missing_code: str) -> bytes:
-        try:
-            return self.store.get(key)
-        except ObjectNotFoundError as error:
-            logger.error("approval_object_missing", object_key=key, code=missing_code)
-            raise _ApprovalRejectedError(missing_code) from error
-
-    def _trust_anchors(self) -> list[x509.Certificate]:
-        roots: list[x509.Certificate] = []
-        for stored in self.store.list(self.trust_anchors_prefix):
-            roots.extend(load_pem_certificates(self.store.get(stored.key)))
-        return roots
-
-    def _crls(self) -> list[bytes]:
-        return [self.store.get(stored.key) for stored in self.store.list(self.crl_prefix)]
+        return None
 
     # --- outcomes -------------------------------------------------------------------------
 
-    def _approve(self, approval: ApprovalKey, state: BatchState, details: dict[str, Any]) -> ApproveOutcome:
+    def _approve(self, approval: ApprovalKey, state: BatchState, verified: VerifiedApproval,
+                 now: datetime) -> ApproveOutcome:
+        keys = BatchKeys(approval.agency_code, approval.batch_id)
+        details = _approval_details(approval.key, verified, now)
+        bundle = _evidence_bundle(verified, details, self.policy)
+        for name, data in bundle.files().items():
+            self.store.put(keys.evidence_prefix + name, data, content_type=_content_type(name))
+        self.store.put(keys.evidence_prefix + ZIP_FILE, bundle.zip_bytes(), content_type="application/zip")
+        details["evidence_prefix"] = keys.evidence_prefix
+        if verified.seal is not None:
+            details["seal_key"] = keys.evidence_prefix + SEAL_FILE
+
         moved = self.state.transition(
             approval.batch_id, approval.agency_code,
             from_states=[state], to_state=BatchState.APPROVED,
-            updates={"approval": details, "rejection": None},
-            agency_counters={"batches_approved": 1},
+            updates={"approval": details, "rejection": None, "approval_pending": None},
+            agency_counters=_leaving(state, {"batches_approved": 1}),
             agency_updates={"last_approved_at": details["verified_at"]},
         )
         if moved:
+            self._unlist(approval, state)
             self.queue.send_plan(approval.batch_id)
             metrics.add_metric(name="BatchesApproved", unit="Count", value=1)
-        logger.info("batch_approved", moved=moved)
+        logger.info("batch_approved", moved=moved, sealed=verified.seal is not None)
         return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.APPROVED.value)
 
-    def _reject(self, approval: ApprovalKey, state: BatchState,
-                rejection: _ApprovalRejectedError) -> ApproveOutcome:
-        self.state.transition(
+    def _reject(self, approval: ApprovalKey, state: BatchState, code: str, params: dict[str, str]) -> ApproveOutcome:
+        moved = self.state.transition(
             approval.batch_id, approval.agency_code,
             from_states=[state], to_state=BatchState.REJECTED,
-            updates={"rejection": {"stage": "approval", "code": rejection.code, "params": rejection.params,
-                                   "signature_key": approval.key}},
-            agency_counters={"approvals_rejected": 1},
+            updates={"rejection": {"stage": "approval", "code": code, "params": params,
+                                   "signature_key": approval.key},
+                     "approval_pending": None},
+            agency_counters=_leaving(state, {"approvals_rejected": 1}),
         )
-        logger.warning("approval_rejected", code=rejection.code)
+        if moved:
+            self._unlist(approval, state)
+        logger.warning("approval_rejected", code=code)
         metrics.add_metric(name="ApprovalsRejected", unit="Count", value=1)
-        return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.REJECTED.value,
-                              reason_code=rejection.code)
+        return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.REJECTED.value, reason_code=code)
+
+    def _wait(self, approval: ApprovalKey, batch: dict[str, Any], state: BatchState,
+              pending: ApprovalPendingError, now: datetime) -> ApproveOutcome:
+        previous = batch.get("approval_pending") or {}
+        waiting_already = state is BatchState.APPROVAL_PENDING
+        same_signature = waiting_already and previous.get("signature_key") == approval.key
+        record = {
+            "code": pending.code,
+            "params": pending.params,
+            "signature_key": approval.key,
+            "since": previous.get("since", now.isoformat()) if same_signature else now.isoformat(),
+            "last_checked_at": now.isoformat(),
+            "attempts": int(previous.get("attempts", 0)) + 1 if same_signature else 1,
+        }
+        # Listed before the move, so a crash in between leaves a listing the next re-check drops,
+        # never a waiting batch that nothing lists.
+        self.state.put_pending_approval(approval.batch_id, approval.agency_code, approval.key)
+        moved = self.state.transition(
+            approval.batch_id, approval.agency_code,
+            from_states=[state], to_state=BatchState.APPROVAL_PENDING,
+            updates={"approval_pending": record, "rejection": None},
+            agency_counters={} if waiting_already else {"approvals_pending": 1},
+        )
+        logger.warning("approval_pending", code=pending.code, attempts=record["attempts"], moved=moved)
+        metrics.add_metric(name="ApprovalsPending", unit="Count", value=1)
+        return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.APPROVAL_PENDING.value,
+                              reason_code=pending.code)
+
+    def _unlist(self, approval: ApprovalKey, state: BatchState) -> None:
+        if state is BatchState.APPROVAL_PENDING:
+            self.state.remove_pending_approval(approval.batch_id)
+
+
+def _leaving(state: BatchState, counters: dict[str, int]) -> dict[str, int]:
+    """Add the decrement of the pending gauge when the batch leaves approval_pending."""
+    if state is BatchState.APPROVAL_PENDING:
+        return {**counters, "approvals_pending": -1}
+    return counters
+
+
+def _approval_details(signature_key: str, verified: VerifiedApproval, now: datetime) -> dict[str, Any]:
+    result = verified.result
+    details: dict[str, Any] = {
+        "signature_key": signature_key,
+        **_signer_details(result),
+        "warnings": list(result.warnings),
+        "revocation": [item.describe() for item in verified.revocation],
+        "verified_at": now.isoformat(),
+    }
+    if verified.seal_result is not None:
+        details["seal"] = _signer_details(verified.seal_result)
+    return details
+
+
+def _signer_details(result: VerificationResult) -> dict[str, Any]:
+    return {
+        "signer_subject": result.signer_subject,
+        "signer_serial": result.signer_serial,
+        "signer_fingerprint": result.signer_fingerprint_sha256,
+        "signing_time": result.signing_time.isoformat() if result.signing_time else None,
+        "signature_algorithm": result.signature_algorithm,
+        "digest_algorithm": result.digest_algorithm,
+        "legacy_padding": result.legacy_padding,
+        "chain_subjects": list(result.chain_subjects),
+    }
+
+
+def _evidence_bundle(verified: VerifiedApproval, details: dict[str, Any], policy: ApprovalPolicy) -> EvidenceBundle:
+    manifest = verified.manifest
+    record: dict[str, Any] = {
+        "format": EVIDENCE_FORMAT,
+        "batch_id": manifest.batch_id,
+        "agency_code": manifest.agency_code,
+        "record_count": manifest.record_count,
+        "records_sha256": manifest.records_sha256,
+        "report_sha256": manifest.report_sha256,
+        "manifest_sha256": sha256_hex(verified.manifest_bytes),
+        "verified_at": details["verified_at"],
+        "revocation_max_age_seconds": int(policy.revocation_max_age.total_seconds()),
+        "signature": {name: value for name, value in details.items() if name not in ("revocation", "seal")},
+        "approver": {name: verified.approver.get(name) for name in ("subject", "serial", "valid_from", "valid_until")},
+        "revocation_fetch_failed": verified.fetch_failed,
+    }
+    if "seal" in details:
+        record["seal"] = details["seal"]
+    return EvidenceBundle(
+        manifest=verified.manifest_bytes,
+        signature=verified.signature,
+        seal=verified.seal.signature if verified.seal is not None else None,
+        trust_anchors=verified.trust_anchors,
+        revocation=verified.revocation,
+        verification=record,
+        signature_chain=verified.result.certificate_chain,
+        seal_chain=verified.seal_result.certificate_chain if verified.seal_result is not None else [],
+    )
+
+
+def _content_type(name: str) -> str:
+    if name.endswith(".json"):
+        return "application/json"
+    if name.endswith(".p7s"):
+        return "application/pkcs7-signature"
+    if name.endswith(".pem"):
+        return "application/x-pem-file"
+    if name.endswith("-crl.der"):
+        return "application/pkix-crl"
+    if name.endswith("-ocsp.der"):
+        return "application/ocsp-response"
+    return "application/octet-stream"

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cbccvc.cli import agency, sign, validate_file
+from cbccvc.cli import agency, approvers, evidence, sign, template, validate_file
 from cbccvc.cli.translation import translate_argparse
 from cbccvc.messages import render
 
-COMMANDS = (validate_file, sign, agency)
+COMMANDS = (validate_file, template, sign, agency, approvers, evidence)
 
 
 def build_parser() -> argparse.ArgumentParser:

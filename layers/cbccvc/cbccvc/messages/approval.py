@@ -98,10 +98,12 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "again with a valid certificate.",
     ),
     "CERT_REVOCATION_UNKNOWN": Message(
-        "Chưa kiểm tra được tình trạng thu hồi của chứng thư số (tổ chức cấp: {issuer}) vì thiếu danh sách "
-        "thu hồi (CRL) còn hiệu lực. Hãy báo bộ phận quản trị; không cần ký lại.",
-        "The certificate's revocation status could not be checked (issuer: {issuer}) because no current "
-        "revocation list (CRL) is available. Tell the operators; there is no need to sign again.",
+        "Chưa xác định được tình trạng thu hồi của chứng thư số (tổ chức cấp: {issuer}) vì không có danh sách "
+        "thu hồi (CRL) hoặc phản hồi OCSP còn hiệu lực. Lô được giữ ở trạng thái chờ và sẽ được kiểm tra lại khi "
+        "có CRL mới; không cần ký lại. Nếu lô chờ quá lâu, hãy báo bộ phận quản trị.",
+        "The certificate's revocation status could not be established (issuer: {issuer}) because no current "
+        "revocation list (CRL) or OCSP response is available. The batch waits and is checked again when a new "
+        "CRL arrives; there is no need to sign again. If it waits too long, tell the operators.",
     ),
     "CERT_WEAK_ALGORITHM": Message(
         "Chứng thư số (hoặc chứng thư của tổ chức cấp) được ký bằng thuật toán yếu như SHA-1. Hãy xin cấp "
@@ -153,5 +155,17 @@ APPROVAL_MESSAGES: dict[str, Message] = {
     "CRL_UNREADABLE": Message(
         "Có {crl_count} danh sách thu hồi (CRL) không đọc được và đã bị bỏ qua. Hãy báo bộ phận quản trị.",
         "{crl_count} revocation lists (CRLs) could not be read and were skipped. Tell the operators.",
+    ),
+    "REVOCATION_STALE": Message(
+        "Có {stale_count} dữ liệu thu hồi (CRL/OCSP) đã quá cũ hoặc hết hạn nên không được dùng. Hãy báo bộ phận "
+        "quản trị cập nhật CRL.",
+        "{stale_count} pieces of revocation data (CRL/OCSP) were too old or expired and were not used. Ask the "
+        "operators to update the CRLs.",
+    ),
+    "REVOCATION_FETCH_FAILED": Message(
+        "Không tải được dữ liệu thu hồi từ {failed_count} địa chỉ do chứng thư số chỉ ra; tình trạng thu hồi được "
+        "xác định bằng dữ liệu còn lại.",
+        "Revocation data could not be fetched from {failed_count} addresses the certificates name; the "
+        "revocation status was judged on the remaining data.",
     ),
 }

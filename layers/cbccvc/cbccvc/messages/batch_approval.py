@@ -58,7 +58,32 @@ BATCH_APPROVAL_MESSAGES: dict[str, Message] = {
         "the computer's clock and sign again.",
     ),
     "TRUST_NOT_CONFIGURED": Message(
-        "Chưa cấu hình chứng thư gốc tin cậy nên chưa kiểm tra được chữ ký. Hãy báo bộ phận quản trị.",
-        "No trusted root certificate is configured, so the signature cannot be checked. Tell the operators.",
+        "Chưa cấu hình chứng thư gốc tin cậy nên chưa kiểm tra được chữ ký. Lô được giữ ở trạng thái chờ; hãy báo bộ "
+        "phận quản trị.",
+        "No trusted root certificate is configured, so the signature cannot be checked. The batch waits; tell the "
+        "operators.",
     ),
+    # --- The agency seal: the approval waits until the operators fix the cause ---
+    "SEAL_NOT_CONFIGURED": Message(
+        "Chữ ký của người phê duyệt hợp lệ, nhưng chưa đóng được dấu điện tử của cơ quan «{agency}»: chưa có chứng thư "
+        "con dấu hợp lệ tại {key} (chứng thư phải cấp cho khóa KMS của con dấu và ghi mã cơ quan). Lô được giữ ở "
+        "trạng thái chờ; hãy báo bộ phận quản trị.",
+        "The approver's signature is valid, but the seal of agency '{agency}' cannot be applied: there is no valid "
+        "seal certificate at {key} (it must certify the seal's KMS key and name the agency code). The batch waits; "
+        "tell the operators.",
+    ),
+    "SEAL_FAILED": Message(
+        "Chữ ký của người phê duyệt hợp lệ, nhưng dịch vụ khóa (AWS KMS) chưa đóng được dấu điện tử của cơ quan "
+        "«{agency}» (lỗi {detail}). Lô được giữ ở trạng thái chờ và sẽ được thử lại.",
+        "The approver's signature is valid, but the key service (AWS KMS) could not apply the seal of agency "
+        "'{agency}' (error {detail}). The batch waits and is tried again.",
+    ),
+    "SEAL_INVALID": Message(
+        "Chữ ký của người phê duyệt hợp lệ, nhưng dấu điện tử của cơ quan «{agency}» không kiểm tra được (mã lỗi "
+        "{reason}), ví dụ chứng thư con dấu hết hạn hoặc bị thu hồi. Lô được giữ ở trạng thái chờ; hãy báo bộ phận "
+        "quản trị.",
+        "The approver's signature is valid, but the seal of agency '{agency}' does not verify (code {reason}), for "
+        "example because the seal certificate expired or was revoked. The batch waits; tell the operators.",
+    ),
+    "state.approval_pending": Message("chờ phê duyệt", "approval pending"),
 }

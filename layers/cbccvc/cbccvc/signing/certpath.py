@@ -1,8 +1,8 @@
 """Certificate checks for an approval signer: the path to a trust anchor and the signer's own profile.
 
 Path building and validation (chain to the trust roots, validity at a moment, basic constraints and
-key usage of issuers, CRL-based revocation) are done by pyhanko-certvalidator. This module only
-chooses its policy and turns its exceptions into reason codes.
+key usage of issuers, revocation by CRL or OCSP) are done by pyhanko-certvalidator. This module
+only chooses its policy and turns its exceptions into reason codes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -37,14 +37,15 @@ from pyhanko_certvalidator.policy_decl import (
 )
 
 from cbccvc.signing.result import ReasonCode
+from cbccvc.signing.revocation import read_crl, read_ocsp_response
 
-# When the caller supplies CRLs, the signer's certificate must be covered by one of them, and a CA
-# certificate is checked against them when it names a CRL distribution point. A CRL issued after
-# the signing time still counts (retroactive), because the revocation date inside it, not the CRL's
-# thisUpdate, says whether the certificate was revoked at that time.
-_CRL_POLICY = CertRevTrustPolicy(
+# When revocation is checked, the signer's certificate must be covered by a CRL or an OCSP
+# response, and a CA certificate is checked when it names a CRL distribution point or an OCSP
+# responder. Data issued after the signing time still counts (retroactive), because the
+# revocation date inside it, not its thisUpdate, says whether the certificate was revoked then.
+_REVOCATION_POLICY = CertRevTrustPolicy(
     RevocationCheckingPolicy(
-        ee_certificate_rule=RevocationCheckingRule.CRL_REQUIRED,
+        ee_certificate_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
         intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
     ),
     retroactive_revinfo=True,
@@ -60,6 +61,7 @@ class PathCheck:
     params: dict[str, str] = field(default_factory=dict)
     detail: str | None = None
     chain_subjects: list[str] = field(default_factory=list)
+    chain: list[x509.Certificate] = field(default_factory=list)
     revocation_checked: bool = False
     unreadable_crls: int = 0
 
@@ -76,11 +78,15 @@ def validate_signer_path(
     trust_roots: Sequence[x509.Certificate],
     crls: Sequence[bytes],
     moment: datetime,
+    ocsp_responses: Sequence[bytes] = (),
+    require_revocation: bool = False,
 ) -> PathCheck:
     """Build and validate a path from ``signer`` to one of ``trust_roots``, as it stood at ``moment``.
 
     ``other_certs`` are candidate intermediates (those the signature carries). ``crls`` are DER or
-    PEM CRLs; an unreadable one is skipped and counted. Without CRLs revocation is not checked.
+    PEM CRLs and ``ocsp_responses`` DER OCSP responses; an unreadable one is skipped and counted.
+    Revocation is checked when any of them is given or ``require_revocation`` is set; without
+    usable data the path then fails with CERT_REVOCATION_UNKNOWN.
     """
     issuer = signer.issuer.rfc4514_string()
     if not trust_roots:
@@ -89,15 +95,17 @@ def validate_signer_path(
         return PathCheck(ReasonCode.CERT_UNTRUSTED, {"issuer": issuer}, detail="no trust roots configured")
 
     parsed_crls = [parsed for parsed in (_parse_crl(data) for data in crls) if parsed is not None]
-    unreadable = len(crls) - len(parsed_crls)
-    check_revocation = bool(crls)
+    parsed_ocsp = [parsed for parsed in (_parse_ocsp(data) for data in ocsp_responses) if parsed is not None]
+    unreadable = len(crls) - len(parsed_crls) + len(ocsp_responses) - len(parsed_ocsp)
+    check_revocation = require_revocation or bool(crls) or bool(ocsp_responses)
     context = ValidationContext(
         trust_roots=[_to_asn1(root) for root in trust_roots],
         other_certs=[_to_asn1(cert) for cert in other_certs],
         moment=moment,
         allow_fetching=False,
         crls=parsed_crls,
-        revinfo_policy=_CRL_POLICY if check_revocation else _NO_REVOCATION_POLICY,
+        ocsps=parsed_ocsp,
+        revinfo_policy=_REVOCATION_POLICY if check_revocation else _NO_REVOCATION_POLICY,
     )
     validator = CertificateValidator(_to_asn1(signer), validation_context=context)
 
@@ -114,12 +122,13 @@ def validate_signer_path(
             unreadable_crls=unreadable,
         )
 
-    subjects = [_subject(cert) for cert in path.iter_certs(include_root=True)]
-    subjects.reverse()
+    chain = [x509.load_der_x509_certificate(cert.dump()) for cert in path.iter_certs(include_root=True)]
+    chain.reverse()
     return PathCheck(
         None,
         {"issuer": issuer},
-        chain_subjects=subjects,
+        chain_subjects=[cert.subject.rfc4514_string() for cert in chain],
+        chain=chain,
         revocation_checked=check_revocation,
         unreadable_crls=unreadable,
     )
@@ -175,18 +184,14 @@ def _classify_path_error(error: Exception) -> tuple[ReasonCode, dict[str, str]]:
 
 
 def _parse_crl(data: bytes) -> asn1_crl.CertificateList | None:
-    try:
-        der = pem.unarmor(data)[2] if pem.detect(data) else data
-        certificate_list = asn1_crl.CertificateList.load(der, strict=True)
-        certificate_list.native  # noqa: B018 - parses every field now, so a bad CRL is caught here
-    except (ValueError, TypeError):
-        return None
-    return certificate_list
+    item = read_crl(data, "")
+    return asn1_crl.CertificateList.load(item.data) if item is not None else None
+
+
+def _parse_ocsp(data: bytes) -> asn1_ocsp.OCSPResponse | None:
+    item = read_ocsp_response(data, "")
+    return asn1_ocsp.OCSPResponse.load(item.data) if item is not None else None
 
 
 def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _subject(cert: asn1_x509.Certificate) -> str:
-    return x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string()

@@ -15,3 +15,11 @@ class KeyFileError(SigningError):
 
 class ManifestError(SigningError):
     """The file to sign is not a batch manifest (not a JSON object)."""
+
+
+class KmsSigningError(SigningError):
+    """AWS KMS did not sign (access denied, throttling, key disabled), or its signature did not verify."""
+
+
+class TokenError(SigningError):
+    """A PKCS #11 token could not be used: module, token, PIN, key or certificate not found or refused."""

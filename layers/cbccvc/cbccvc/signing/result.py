@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from cryptography import x509
+
 
 class ReasonCode(StrEnum):
     """Reason a signature was rejected. Each code has a message in ``cbccvc.messages.approval``."""
@@ -41,6 +43,8 @@ class WarningCode(StrEnum):
     SIG_EXTRA_SIGNERS = "SIG_EXTRA_SIGNERS"
     REVOCATION_NOT_CHECKED = "REVOCATION_NOT_CHECKED"
     CRL_UNREADABLE = "CRL_UNREADABLE"
+    REVOCATION_STALE = "REVOCATION_STALE"
+    REVOCATION_FETCH_FAILED = "REVOCATION_FETCH_FAILED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,9 @@ class VerificationResult:
     signature_algorithm: str | None = None
     legacy_padding: bool = False
     chain_subjects: list[str] = field(default_factory=list)
+    # The signer's certificate, and the validated path from it to the trust anchor (empty if invalid).
+    signer_certificate: x509.Certificate | None = None
+    certificate_chain: list[x509.Certificate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
     detail: str | None = None

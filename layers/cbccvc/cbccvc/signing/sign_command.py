@@ -1,4 +1,4 @@
-"""The ``cbccvc sign`` step: an approver signs a batch manifest file with a PKCS #12 key."""
+"""The ``cbccvc sign`` step: an approver signs a batch manifest file with a PKCS #12 file, a token or KMS."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cbccvc.signing.cms import sign_detached
+from cbccvc.signing.cms import Signer, sign_detached
 from cbccvc.signing.errors import ManifestError
 from cbccvc.signing.keys import load_pkcs12
 
@@ -22,10 +22,18 @@ def sign_manifest_file(manifest_path: Path, pkcs12_path: Path, password: str | N
     object (to catch signing the wrong file), KeyFileError for an unreadable PKCS #12 file, and
     OSError when a file cannot be read or written.
     """
+    signer = load_pkcs12(pkcs12_path.read_bytes(), password.encode("utf-8") if password is not None else None)
+    return sign_manifest_with(manifest_path, signer, output_path)
+
+
+def sign_manifest_with(manifest_path: Path, signer: Signer, output_path: Path | None) -> Path:
+    """Write a detached CMS signature by ``signer`` over the manifest's exact bytes; return its path.
+
+    Where the signature goes and what is raised follow ``sign_manifest_file``; a token or KMS
+    signer adds its own errors (TokenError, KmsSigningError, SignerKeyError).
+    """
     content = manifest_path.read_bytes()
     _check_manifest(content, manifest_path)
-
-    signer = load_pkcs12(pkcs12_path.read_bytes(), password.encode("utf-8") if password is not None else None)
     signature = sign_detached(content, signer)
 
     target = output_path or manifest_path.with_name(manifest_path.name + SIGNATURE_SUFFIX)

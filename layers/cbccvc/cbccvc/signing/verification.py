@@ -70,7 +70,10 @@ _DIGEST_LABELS = {
 class _Policy:
     trust_roots: Sequence[x509.Certificate]
     crls: Sequence[bytes]
+    ocsp_responses: Sequence[bytes]
+    require_revocation: bool
     at: datetime | None
+    now: datetime | None
     allow_legacy_pkcs1v15: bool
     min_rsa_bits: int
     min_ec_bits: int
@@ -100,7 +103,10 @@ def verify_detached(
     *,
     trust_roots: Sequence[x509.Certificate],
     crls: Sequence[bytes] = (),
+    ocsp_responses: Sequence[bytes] = (),
+    require_revocation: bool = False,
     at: datetime | None = None,
+    now: datetime | None = None,
     allow_legacy_pkcs1v15: bool = True,
     min_rsa_bits: int = 2048,
     min_ec_bits: int = 256,
@@ -108,19 +114,26 @@ def verify_detached(
     """Verify a detached CMS signature over ``content`` and return what was found.
 
     ``at`` is the verification time. The certificate path is validated at ``at`` when given,
-    else at the signing time the signature states, else now. A signing time more than five
-    minutes after ``at`` (or now) is rejected. ``crls`` are DER or PEM CRLs; when any are given,
-    the signer's certificate must be covered by one of them. Without CRLs, revocation is not
-    checked and the result carries the REVOCATION_NOT_CHECKED warning. Bad signature bytes never
-    raise; only a naive ``at`` (a caller bug) raises ValueError.
+    else at the signing time the signature states, else now. ``now`` (default: the clock, or
+    ``at``) is the time a signing time may not lie more than five minutes after. ``crls`` are
+    DER or PEM CRLs and ``ocsp_responses`` DER OCSP responses; when any are given, or
+    ``require_revocation`` is set, the signer's certificate must be covered by one of them, else
+    the result is CERT_REVOCATION_UNKNOWN. Otherwise revocation is not checked and the result
+    carries the REVOCATION_NOT_CHECKED warning. The caller chooses fresh enough data
+    (``cbccvc.signing.revocation.select_fresh``). Bad signature bytes never raise; only a naive
+    ``at`` or ``now`` (a caller bug) raises ValueError.
 
     NOTE: the signing-time attribute is stated by the signer, not by a time-stamping authority.
     Someone holding the key of an expired or revoked certificate can backdate it and pass the
     checks at the signing time, until RFC 3161 time-stamps or ``at`` are used.
     """
-    if at is not None and at.utcoffset() is None:
-        raise ValueError("at must be timezone-aware")
-    policy = _Policy(trust_roots, crls, at, allow_legacy_pkcs1v15, min_rsa_bits, min_ec_bits)
+    for moment in (at, now):
+        if moment is not None and moment.utcoffset() is None:
+            raise ValueError("at and now must be timezone-aware")
+    policy = _Policy(
+        trust_roots, crls, ocsp_responses, require_revocation, at, now, allow_legacy_pkcs1v15, min_rsa_bits,
+        min_ec_bits,
+    )  # fmt: skip
     malformed = VerificationResult(valid=False).rejected
 
     signed_data = _load_signed_data(signature)
@@ -193,6 +206,7 @@ def _run_checks(
         signer_subject=signer.cert.subject.rfc4514_string(),
         signer_serial=_serial_hex(signer.cert.serial_number),
         signer_fingerprint_sha256=signer.cert.fingerprint(hashes.SHA256()).hex(),
+        signer_certificate=signer.cert,
     )
     _check_signing_certificate_attribute(attributes, signer, result)
 
@@ -203,7 +217,7 @@ def _run_checks(
     result = replace(result, signing_time=signing_time)
     if signing_time is None:
         result = result.with_warning(WarningCode.SIG_NO_SIGNING_TIME)
-    reference = policy.at or datetime.now(UTC)
+    reference = policy.now or policy.at or datetime.now(UTC)
     if signing_time is not None and signing_time > reference + CLOCK_SKEW:
         _reject(
             result,
@@ -219,6 +233,14 @@ def _run_checks(
     if profile_reason is not None:
         _reject(result, profile_reason, detail="signer certificate profile")
     return replace(result, valid=True)
+
+
+def embedded_certificates(signature: bytes) -> list[x509.Certificate]:
+    """Return the certificates a CMS signature carries; empty when the bytes do not parse."""
+    signed_data = _load_signed_data(signature)
+    if signed_data is None:
+        return []
+    return [item.cert for item in _embedded_certificates(signed_data) or []]
 
 
 def _load_signed_data(signature: bytes) -> cms.SignedData | None:
@@ -511,14 +533,27 @@ def _check_path(
     result: VerificationResult,
 ) -> VerificationResult:
     others = [item.cert for item in embedded if item is not signer]
-    check = validate_signer_path(signer.cert, others, trust_roots=policy.trust_roots, crls=policy.crls, moment=moment)
+    check = validate_signer_path(
+        signer.cert,
+        others,
+        trust_roots=policy.trust_roots,
+        crls=policy.crls,
+        ocsp_responses=policy.ocsp_responses,
+        require_revocation=policy.require_revocation,
+        moment=moment,
+    )
     if check.unreadable_crls:
         result = result.with_warning(WarningCode.CRL_UNREADABLE, crl_count=str(check.unreadable_crls))
     if not check.revocation_checked:
         result = result.with_warning(WarningCode.REVOCATION_NOT_CHECKED)
     if check.reason is not None:
         _reject(result, check.reason, detail=check.detail, **check.params)
-    return replace(result, chain_subjects=check.chain_subjects, params={**result.params, **check.params})
+    return replace(
+        result,
+        chain_subjects=check.chain_subjects,
+        certificate_chain=check.chain,
+        params={**result.params, **check.params},
+    )
 
 
 def _scheme_label(signature_oid: str) -> str:

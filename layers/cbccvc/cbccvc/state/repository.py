@@ -13,6 +13,7 @@ Item layout (partition key ``pk``, sort key ``sk``):
 | BATCH#{batch id}    | RECORD#{row}            | the sync result of one record                    |
 | PERSON#{person key} | PERSON                  | hash of the last record version accepted         |
 | NONCE#{nonce}       | NONCE                   | a manifest nonce already used by an approval     |
+| APPROVAL_PENDING    | BATCH#{batch id}        | a batch whose approval waits (revocation, seal)  |
 
 The person key is a keyed hash of the personal ID (``cbccvc.privacy``), never the ID itself.
 Every state change is a conditional write, so a duplicate event changes nothing.
@@ -113,15 +114,19 @@ class StateRepository:
     # --- approver registry ----------------------------------------------------------------
 
     def put_approver(self, agency_code: str, approver: Mapping[str, Any], *, actor: str) -> None:
-        """Authorise a certificate to approve for the agency, and record the change."""
+        """Authorise a certificate to approve for the agency (or update its entry), and record the change."""
         item = {"pk": f"AGENCY#{agency_code}", "sk": f"APPROVER#{approver['fingerprint']}", **approver}
+        recorded = ("subject", "serial", "valid_from", "valid_until")
+        details = {name: approver[name] for name in recorded if name in approver}
         self._db.transact_write_items(TransactItems=[
             {"Put": {"TableName": self.table, "Item": _to_item(item)}},
-            self._audit_put(agency_code, "approver_added", approver["fingerprint"], actor),
+            self._audit_put(agency_code, "approver_added", approver["fingerprint"], actor, details),
         ])
 
     def remove_approver(self, agency_code: str, fingerprint: str, *, actor: str) -> bool:
         """Withdraw an approver; return False if it was not registered."""
+        entry = self.get_approver(agency_code, fingerprint) or {}
+        details: dict[str, Any] = {name: entry[name] for name in ("subject", "serial") if name in entry}
         try:
             self._db.transact_write_items(TransactItems=[
                 {"Delete": {
@@ -129,7 +134,7 @@ class StateRepository:
                     "Key": _to_item({"pk": f"AGENCY#{agency_code}", "sk": f"APPROVER#{fingerprint}"}),
                     "ConditionExpression": "attribute_exists(pk)",
                 }},
-                self._audit_put(agency_code, "approver_removed", fingerprint, actor),
+                self._audit_put(agency_code, "approver_removed", fingerprint, actor, details),
             ])
         except ClientError as error:
             if _is_condition_failure(error):
@@ -146,22 +151,44 @@ class StateRepository:
     def list_audit(self, agency_code: str) -> list[dict[str, Any]]:
         return self._query(f"AGENCY#{agency_code}", "AUDIT#")
 
-    def _audit_put(self, agency_code: str, action: str, fingerprint: str, actor: str) -> dict[str, Any]:
+    def _audit_put(self, agency_code: str, action: str, fingerprint: str, actor: str,
+                   details: Mapping[str, Any] | None = None) -> dict[str, Any]:
         now = utc_now_iso()
         item = {"pk": f"AGENCY#{agency_code}", "sk": f"AUDIT#{now}#{uuid.uuid4().hex[:8]}", "action": action,
-                "fingerprint": fingerprint, "actor": actor, "at": now}
+                "fingerprint": fingerprint, "actor": actor, "at": now, **(details or {})}
         return {"Put": {"TableName": self.table, "Item": _to_item(item)}}
 
     def claim_nonce(self, nonce: str, batch_id: str) -> bool:
-        """Record that a manifest nonce was used; False if it was used before (a replay)."""
+        """Record that a manifest nonce was used by ``batch_id``; False if another batch used it (a replay).
+
+        Claiming again for the same batch succeeds, so an approval that crashed after its claim
+        can be completed by the redelivered event.
+        """
         item = {"pk": f"NONCE#{nonce}", "sk": "NONCE", "batch_id": batch_id, "used_at": utc_now_iso()}
         try:
-            self._db.put_item(TableName=self.table, Item=_to_item(item), ConditionExpression="attribute_not_exists(pk)")
+            self._db.put_item(
+                TableName=self.table, Item=_to_item(item),
+                # Allows the first use of a nonce, and a repeated claim by the batch that used it.
+                ConditionExpression="attribute_not_exists(pk) OR batch_id = :batch",
+                ExpressionAttributeValues=_to_item({":batch": batch_id}),
+            )
         except ClientError as error:
             if _is_condition_failure(error):
                 return False
             raise
         return True
+
+    def put_pending_approval(self, batch_id: str, agency_code: str, signature_key: str) -> None:
+        """List a batch whose approval waits, so the approve stage can find it again without a scan."""
+        item = {"pk": "APPROVAL_PENDING", "sk": f"BATCH#{batch_id}", "batch_id": batch_id,
+                "agency_code": agency_code, "signature_key": signature_key, "listed_at": utc_now_iso()}
+        self._db.put_item(TableName=self.table, Item=_to_item(item))
+
+    def remove_pending_approval(self, batch_id: str) -> None:
+        self._db.delete_item(TableName=self.table, Key=_to_item({"pk": "APPROVAL_PENDING", "sk": f"BATCH#{batch_id}"}))
+
+    def list_pending_approvals(self) -> list[dict[str, Any]]:
+        return self._query("APPROVAL_PENDING", "BATCH#")
 
     # --- batches --------------------------------------------------------------------------
 
