@@ -70,16 +70,15 @@ def test_transition_removes_none_updates(state: StateRepository) -> None:
 
 def test_chunk_completes_once(state: StateRepository) -> None:
     batch_id = _new_batch(state)
-    assert state.create_chunks(batch_id, [500, 200]) == 2
-    assert state.create_chunks(batch_id, [500, 200]) == 0
-    first = state.complete_chunk(batch_id, "H46", 0, batch_counters={"records_synced": 500},
-                                 agency_counters={"records_synced": 500})
-    repeat = state.complete_chunk(batch_id, "H46", 0, batch_counters={"records_synced": 500},
-                                  agency_counters={"records_synced": 500})
-    assert first is not None
-    assert first["chunks_done"] == 1
-    assert repeat is None
-    assert (state.get_agency("H46") or {})["records_synced"] == 500
+    chunks = [{"first_index": 0, "size": 500, "sha256": "a"}, {"first_index": 500, "size": 200, "sha256": "b"}]
+    assert state.create_chunks(batch_id, chunks) == 2
+    assert state.create_chunks(batch_id, chunks) == 0
+    assert state.complete_chunk(batch_id, 0, {"records_synced": 500}) is True
+    assert state.complete_chunk(batch_id, 0, {"records_synced": 1}) is False
+    done = {chunk["chunk"]: chunk for chunk in state.list_chunks(batch_id)}
+    assert done[0]["status"] == "done"
+    assert done[0]["records_synced"] == 500
+    assert done[1]["status"] == "pending"
 
 
 def test_people_round_trip(state: StateRepository) -> None:

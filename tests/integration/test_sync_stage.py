@@ -7,6 +7,8 @@ import json
 import pytest
 
 from cbccvc.models import BatchKeys
+from cbccvc.validation.staging import decode_records
+from cbccvc_local.editing import change_positions
 from cbccvc_local.pipeline import SAMPLE_EXPORT, LocalPipeline
 
 pytestmark = pytest.mark.integration
@@ -77,3 +79,62 @@ def test_persistent_outage_goes_to_dead_letter_queue(pipeline: LocalPipeline) ->
     sqs.send_message(QueueUrl=pipeline.stack.sync_queue_url, MessageBody=dead["Messages"][0]["Body"])
     pipeline.run_sync()
     assert pipeline.batch(batch_id)["state"] == "synced"
+
+
+def test_older_batch_never_overwrites_newer(pipeline: LocalPipeline) -> None:
+    data = SAMPLE_EXPORT.read_bytes()
+    older = pipeline.upload_export(data, "thang-11.xlsx")
+    staged = list(decode_records(pipeline.store.get(BatchKeys("H46", older["batch_id"]).records)))
+    rows = [record.row for record in staged[:3]]
+    newer = pipeline.upload_export(change_positions(data, SAMPLE_EXPORT.name, rows), "thang-12.xlsx")
+
+    assert pipeline.sign_and_upload(newer["batch_id"])["state"] == "approved"
+    pipeline.run_sync()
+    assert pipeline.sign_and_upload(older["batch_id"])["state"] == "approved"
+    pipeline.run_sync()
+
+    older_batch = pipeline.batch(older["batch_id"])
+    assert older_batch["state"] == "synced"
+    assert int(older_batch["records_superseded"]) == len(staged)
+    assert int(older_batch["records_synced"]) == 0
+    changed_ids = {record.record["personal_id"] for record in staged[:3]}
+    latest = {profile["personal_id"]: profile["batch_id"] for profile in pipeline.emulator.state()["profiles"]}
+    assert {latest[personal_id] for personal_id in changed_ids} == {newer["batch_id"]}
+
+
+def test_party_outage_retried_not_lost(pipeline: LocalPipeline) -> None:
+    # Four 503s outlast one delivery's retries, so the chunk fails once and is redelivered.
+    pipeline.emulator.add_faults([{"path_prefix": "/party/v1/members:sync", "kind": "status", "status": 503,
+                                   "count": 4}])
+    batch_id = _approved_batch(pipeline)
+    pipeline.run_sync()
+    batch = pipeline.batch(batch_id)
+    staged = list(decode_records(pipeline.store.get(BatchKeys("H46", batch_id).records)))
+    members = sum(1 for record in staged if record.record.get("party_join_date"))
+    assert batch["state"] == "synced"
+    assert int(batch["party_synced"]) == members
+    assert pipeline.emulator.state()["counts"]["party_records"] == members
+
+
+def test_party_rejection_reported_and_retried(pipeline: LocalPipeline) -> None:
+    pipeline.emulator.add_faults([{"path_prefix": "/party/v1/members:sync", "kind": "status", "status": 422,
+                                   "count": 1}])
+    batch_id = _approved_batch(pipeline)
+    pipeline.run_sync()
+    batch = pipeline.batch(batch_id)
+    assert int(batch["party_failed"]) > 0
+    report = json.loads(pipeline.store.get(BatchKeys("H46", batch_id).sync_report_json))
+    assert {problem["code"] for problem in report["problems"]} == {"PARTY_REJECTED"}
+    assert len(report["problems"]) == int(batch["party_failed"])
+
+
+def test_records_changed_after_approval_not_sent(pipeline: LocalPipeline) -> None:
+    batch_id = _approved_batch(pipeline)
+    keys = BatchKeys("H46", batch_id)
+    forged = pipeline.store.get(keys.records).replace("Giáo viên".encode(), "Giám đốc (giả mạo)".encode(), 1)
+    pipeline.store.put(keys.records, forged)
+    pipeline.run_sync()
+    batch = pipeline.batch(batch_id)
+    assert batch["state"] == "failed"
+    assert batch["failure"]["code"] == "RECORDS_CHANGED"
+    assert pipeline.emulator.state()["counts"]["profiles"] == 0

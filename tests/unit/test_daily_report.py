@@ -86,3 +86,15 @@ def test_xlsx_neutralises_formula_names() -> None:
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     name = workbook.get_sheet_by_index(0).to_python()[4][1]
     assert name.startswith("'=")
+
+
+def test_stuck_sync_flagged() -> None:
+    agencies = [_agency("F06", batches_received=1, batches_syncing=1, pilot_status="passed",
+                        last_sync_started_at=(NOW - timedelta(hours=7)).isoformat()),
+                _agency("G07", batches_received=1, batches_syncing=1,
+                        last_sync_started_at=(NOW - timedelta(minutes=20)).isoformat())]
+    report = build_daily_report(agencies, now=NOW, timezone="Asia/Ho_Chi_Minh", stale_after_days=5)
+    rows = {row["agency_code"]: row for row in report["agencies"]}
+    assert rows["F06"]["status"] == "stuck"
+    assert rows["G07"]["status"] == "reported"
+    assert report["totals"]["agencies_stuck"] == 1

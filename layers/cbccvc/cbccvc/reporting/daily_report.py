@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,12 +23,15 @@ from cbccvc.reporting.spreadsheet import neutralise
 from cbccvc.state.repository import StateRepository
 from cbccvc.storage import ObjectStore
 
-# Columns of the report, in order: counter name on the agency item, and whether it is summed.
+# Counter columns of the report, in order; each is an attribute of the agency's progress item.
 COUNT_COLUMNS = (
-    "batches_received", "batches_rejected", "approvals_rejected", "batches_approved", "batches_synced",
-    "batches_partial", "batches_failed", "last_batch_rows", "last_batch_valid", "last_batch_invalid",
-    "records_synced", "records_unchanged", "records_failed",
+    "batches_received", "batches_rejected", "approvals_rejected", "approvals_pending", "batches_approved",
+    "batches_syncing", "batches_synced", "batches_partial", "batches_failed", "last_batch_rows", "last_batch_valid",
+    "last_batch_invalid", "records_synced", "records_unchanged", "records_superseded", "records_failed",
 )
+# A batch still syncing this long after its sync started is reported as stuck: chunks are
+# retried for minutes, so hours mean they ended in the dead-letter queue.
+STUCK_AFTER = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ def build_daily_report(agencies: Sequence[dict[str, Any]], *, now: datetime, tim
     totals["agencies_reported"] = sum(1 for row in rows if row["batches_received"] > 0)
     totals["agencies_pilot_passed"] = sum(1 for row in rows if row["pilot_status"] == "passed")
     totals["agencies_synced"] = sum(1 for row in rows if row["last_successful_sync_at"])
+    totals["agencies_stuck"] = sum(1 for row in rows if row["status"] == "stuck")
     return {
         "date": local_now.date().isoformat(),
         "generated_at": local_now.isoformat(timespec="seconds"),
@@ -75,11 +79,17 @@ def _agency_row(agency: dict[str, Any], local_now: datetime, stale_after_days: i
     row["last_successful_sync_at"] = agency.get("last_successful_sync_at")
     days = None
     if row["last_successful_sync_at"]:
-        synced_at = datetime.fromisoformat(row["last_successful_sync_at"].replace("Z", "+00:00"))
-        days = (local_now - synced_at).days
+        days = (local_now - _parse_time(row["last_successful_sync_at"])).days
     row["days_since_sync"] = days
-    row["status"] = _status(row, days, stale_after_days)
+    row["last_sync_started_at"] = agency.get("last_sync_started_at")
+    stuck = row["batches_syncing"] > 0 and bool(row["last_sync_started_at"]) and (
+        local_now - _parse_time(row["last_sync_started_at"]) > STUCK_AFTER)
+    row["status"] = "stuck" if stuck else _status(row, days, stale_after_days)
     return row
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _status(row: dict[str, Any], days: int | None, stale_after_days: int) -> str:
@@ -203,6 +213,7 @@ th, td {{ border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertic
 th {{ background: #ddebf7; }}
 tr.not_reported td {{ background: #fde9e7; }}
 tr.stale td {{ background: #fff4ce; }}
+tr.stuck td {{ background: #f8cbad; }}
 tfoot td {{ font-weight: bold; }}
 </style>
 </head>

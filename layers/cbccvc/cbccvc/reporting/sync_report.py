@@ -14,7 +14,8 @@ from cbccvc.models import BatchKeys
 from cbccvc.reporting.spreadsheet import neutralise
 from cbccvc.storage import ObjectStore
 
-_COUNTS = ("records_synced", "records_unchanged", "records_failed", "party_synced", "party_failed")
+_COUNTS = ("records_synced", "records_unchanged", "records_superseded", "records_failed", "party_synced",
+           "party_failed")
 
 
 def build_sync_report(batch: dict[str, Any], results: Sequence[dict[str, Any]]) -> dict[str, Any]:

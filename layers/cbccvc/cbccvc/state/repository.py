@@ -10,7 +10,7 @@ Item layout (partition key ``pk``, sort key ``sk``):
 | AGENCY#{code}       | AUDIT#{time}#{id}       | one change to the approver registry              |
 | BATCH#{batch id}    | BATCH                   | the batch: state, counts, keys, reasons          |
 | BATCH#{batch id}    | CHUNK#{n}               | one sync chunk: pending or done                  |
-| BATCH#{batch id}    | RECORD#{row}            | the sync result of one record                    |
+| RESULTS#{batch id}  | RECORD#{index}          | the sync result of one staged record             |
 | PERSON#{person key} | PERSON                  | hash of the last record version accepted         |
 | NONCE#{nonce}       | NONCE                   | a manifest nonce already used by an approval     |
 | APPROVAL_PENDING    | BATCH#{batch id}        | a batch whose approval waits (revocation, seal)  |
@@ -347,16 +347,16 @@ class StateRepository:
 
     # --- sync chunks ----------------------------------------------------------------------
 
-    def create_chunks(self, batch_id: str, sizes: Sequence[int]) -> int:
+    def create_chunks(self, batch_id: str, chunks: Sequence[Mapping[str, Any]]) -> int:
         """Create the chunk items that do not exist yet; return how many were created.
 
         A re-run of the plan step after a crash must not reset chunks already done, so each
         put is conditional on the chunk being absent.
         """
         created = 0
-        for number, size in enumerate(sizes):
-            item = {"pk": f"BATCH#{batch_id}", "sk": f"CHUNK#{number:05d}", "chunk": number, "size": size,
-                    "status": "pending"}
+        for number, chunk in enumerate(chunks):
+            item = {"pk": f"BATCH#{batch_id}", "sk": f"CHUNK#{number:05d}", "chunk": number, "status": "pending",
+                    **chunk}
             try:
                 self._db.put_item(TableName=self.table, Item=_to_item(item),
                                   ConditionExpression="attribute_not_exists(pk)")
@@ -370,61 +370,38 @@ class StateRepository:
     def get_chunk(self, batch_id: str, number: int) -> dict[str, Any] | None:
         return self._get(f"BATCH#{batch_id}", f"CHUNK#{number:05d}")
 
-    def complete_chunk(
-        self,
-        batch_id: str,
-        agency_code: str,
-        number: int,
-        *,
-        batch_counters: Mapping[str, int],
-        agency_counters: Mapping[str, int],
-        agency_updates: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any] | None:
-        """Mark a chunk done and add its counts to the batch and the agency, exactly once.
+    def list_chunks(self, batch_id: str) -> list[dict[str, Any]]:
+        return self._query(f"BATCH#{batch_id}", "CHUNK#")
 
-        Returns the batch item after the update, or None when the chunk was already done (a
-        redelivered SQS message), in which case nothing is written.
+    def complete_chunk(self, batch_id: str, number: int, counts: Mapping[str, int]) -> bool:
+        """Mark a chunk done with its counts, once; return False when it was already done.
+
+        Batch and agency totals are summed from the chunks when the last one completes, so
+        completing a chunk is one conditional write rather than a transaction.
         """
-        chunk_update = {
-            "Update": {
-                "TableName": self.table,
-                "Key": _to_item({"pk": f"BATCH#{batch_id}", "sk": f"CHUNK#{number:05d}"}),
-                "UpdateExpression": "SET #status = :done, completed_at = :now",
-                # Only a pending chunk may complete, so a redelivery adds no counts twice.
-                "ConditionExpression": "#status = :pending",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": _to_item({":done": "done", ":pending": "pending",
-                                                       ":now": utc_now_iso()}),
-            }
-        }
-        names = {"#done": "chunks_done"}
-        values: dict[str, Any] = {":one": 1}
-        adds = ["#done :one"]
-        for index, (name, amount) in enumerate(batch_counters.items()):
-            names[f"#b{index}"] = name
-            values[f":b{index}"] = amount
-            adds.append(f"#b{index} :b{index}")
-        batch_update = {
-            "Update": {
-                "TableName": self.table,
-                "Key": _to_item({"pk": f"BATCH#{batch_id}", "sk": "BATCH"}),
-                "UpdateExpression": "ADD " + ", ".join(adds),
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": _to_item(values),
-            }
-        }
-        items = [chunk_update, batch_update]
-        agency_item = self._agency_update(agency_code, agency_counters, agency_updates or {})
-        if agency_item is not None:
-            items.append(agency_item)
+        names = {"#status": "status"}
+        values: dict[str, Any] = {":done": "done", ":pending": "pending", ":now": utc_now_iso()}
+        sets = ["#status = :done", "completed_at = :now"]
+        for index, (name, amount) in enumerate(counts.items()):
+            names[f"#c{index}"] = name
+            values[f":c{index}"] = amount
+            sets.append(f"#c{index} = :c{index}")
         try:
-            self._db.transact_write_items(TransactItems=items)
+            self._db.update_item(
+                TableName=self.table,
+                Key=_to_item({"pk": f"BATCH#{batch_id}", "sk": f"CHUNK#{number:05d}"}),
+                UpdateExpression="SET " + ", ".join(sets),
+                # Only a pending chunk may complete, so a redelivered message changes nothing.
+                ConditionExpression="#status = :pending",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_item(values),
+            )
         except ClientError as error:
             if _is_condition_failure(error):
                 logger.info("chunk_already_done", batch_id=batch_id, chunk=number)
-                return None
+                return False
             raise
-        return self.get_batch(batch_id)
+        return True
 
     # --- people and record results --------------------------------------------------------
 
@@ -435,7 +412,7 @@ class StateRepository:
         for start in range(0, len(unique), _BATCH_GET_LIMIT):
             keys = [_to_item({"pk": f"PERSON#{key}", "sk": "PERSON"}) for key in unique[start:start + _BATCH_GET_LIMIT]]
             request: dict[str, Any] = {
-                self.table: {"Keys": keys, "ProjectionExpression": "pk, record_hash, batch_id"}
+                self.table: {"Keys": keys, "ProjectionExpression": "pk, record_hash, batch_id, batch_created_at"}
             }
             for attempt in range(_MAX_UNPROCESSED_ROUNDS):
                 response = self._db.batch_get_item(RequestItems=request)
@@ -455,12 +432,17 @@ class StateRepository:
         self._batch_write({"pk": f"PERSON#{person['person_key']}", "sk": "PERSON", **person} for person in people)
 
     def put_record_results(self, batch_id: str, results: Iterable[Mapping[str, Any]]) -> None:
+        """Store each record's sync result, keyed by its position in the staged records.
+
+        Results have their own partition, apart from the batch's chunk items, so listing the
+        chunks stays one small query however many records the batch has.
+        """
         self._batch_write(
-            {"pk": f"BATCH#{batch_id}", "sk": f"RECORD#{result['row']:07d}", **result} for result in results
+            {"pk": f"RESULTS#{batch_id}", "sk": f"RECORD#{result['index']:07d}", **result} for result in results
         )
 
     def list_record_results(self, batch_id: str) -> list[dict[str, Any]]:
-        return self._query(f"BATCH#{batch_id}", "RECORD#")
+        return self._query(f"RESULTS#{batch_id}", "RECORD#")
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cbccvc.models import BatchKeys, BatchState, agency_of_batch
+from cbccvc.models import BatchKeys, BatchState, agency_of_batch, sha256_hex
 from cbccvc.national.errors import FatalApiError, RetriableApiError
 from cbccvc.national.ports import (
     Approval,
@@ -55,10 +55,19 @@ class SyncOptions:
 class ChunkOutcome:
     synced: int = 0
     unchanged: int = 0
+    superseded: int = 0
     failed: int = 0
     party_synced: int = 0
     party_failed: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, status: str) -> None:
+        setattr(self, status, getattr(self, status) + 1)
+
+    def counts(self) -> dict[str, int]:
+        return {"records_synced": self.synced, "records_unchanged": self.unchanged,
+                "records_superseded": self.superseded, "records_failed": self.failed,
+                "party_synced": self.party_synced, "party_failed": self.party_failed}
 
 
 def idempotency_key(person_key: str, record_hash: str) -> str:
@@ -114,29 +123,38 @@ class SyncService:
         agency_code = batch["agency_code"]
         state = BatchState(batch["state"])
         if state is BatchState.APPROVED:
+            now = utc_now_iso()
             self.state.transition(batch_id, agency_code, from_states=[BatchState.APPROVED],
-                                  to_state=BatchState.SYNCING, updates={"sync_started_at": utc_now_iso()})
+                                  to_state=BatchState.SYNCING, updates={"sync_started_at": now},
+                                  agency_counters={"batches_syncing": 1}, agency_updates={"last_sync_started_at": now})
         elif state is not BatchState.SYNCING:
             logger.info("sync_plan_skipped", state=state.value)
             return
 
         keys = BatchKeys(agency_code, batch_id)
+        records_bytes = self.store.get(keys.records)
+        # The approval covers the manifest, which names the SHA-256 of the staged records; records
+        # changed in S3 after the approval must never reach the national database.
+        if sha256_hex(records_bytes) != batch.get("records_sha256"):
+            self._fail(batch_id, agency_code, "RECORDS_CHANGED")
+            return
         approval = self._approval(batch, keys)
         if not self._sync_org_units(batch_id, agency_code):
             return
-        records = list(decode_records(self.store.get(keys.records)))
+        records = list(decode_records(records_bytes))
         if not self._pilot_passed(batch_id, agency_code, approval, records):
             return
 
-        sizes = []
+        chunks = []
         for number, start in enumerate(range(0, len(records), self.options.chunk_size)):
-            chunk = records[start:start + self.options.chunk_size]
-            self.store.put(keys.chunk(number), encode_records(chunk), content_type="application/x-ndjson")
-            sizes.append(len(chunk))
-        self.state.create_chunks(batch_id, sizes)
-        self.state.update_batch(batch_id, {"chunks_total": len(sizes)})
-        self.queue.send_chunks(batch_id, list(range(len(sizes))))
-        logger.info("sync_planned", chunks=len(sizes), records=len(records))
+            chunk_bytes = encode_records(records[start:start + self.options.chunk_size])
+            self.store.put(keys.chunk(number), chunk_bytes, content_type="application/x-ndjson")
+            chunks.append({"first_index": start, "size": min(self.options.chunk_size, len(records) - start),
+                           "sha256": sha256_hex(chunk_bytes)})
+        self.state.create_chunks(batch_id, chunks)
+        self.state.update_batch(batch_id, {"chunks_total": len(chunks)})
+        self.queue.send_chunks(batch_id, list(range(len(chunks))))
+        logger.info("sync_planned", chunks=len(chunks), records=len(records))
 
     def _approval(self, batch: dict[str, Any], keys: BatchKeys) -> Approval:
         manifest = self.store.get(keys.manifest)
@@ -195,7 +213,7 @@ class SyncService:
         moved = self.state.transition(
             batch_id, agency_code, from_states=[BatchState.SYNCING], to_state=BatchState.FAILED,
             updates={"failure": {"code": code, "params": {name: str(value) for name, value in params.items()}}},
-            agency_counters={"batches_failed": 1},
+            agency_counters={"batches_failed": 1, "batches_syncing": -1},
         )
         logger.warning("sync_failed", code=code, moved=moved)
         metrics.add_metric(name="BatchesFailed", unit="Count", value=1)
@@ -209,6 +227,7 @@ class SyncService:
             return
         if chunk["status"] == "done":
             logger.info("sync_chunk_already_done", chunk=number)
+            self._finish_if_complete(batch_id)
             return
         batch = self.state.get_batch(batch_id)
         if batch is None or batch["state"] != BatchState.SYNCING:
@@ -216,56 +235,50 @@ class SyncService:
             return
         agency_code = batch["agency_code"]
         keys = BatchKeys(agency_code, batch_id)
-        records = list(decode_records(self.store.get(keys.chunk(number))))
-        outcome = self._send_records(batch_id, agency_code, self._approval(batch, keys), records)
+        chunk_bytes = self.store.get(keys.chunk(number))
+        if sha256_hex(chunk_bytes) != chunk.get("sha256"):
+            self._fail(batch_id, agency_code, "RECORDS_CHANGED")
+            return
+        records = list(decode_records(chunk_bytes))
+        outcome = self._send_records(batch, self._approval(batch, keys), records, int(chunk.get("first_index", 0)))
 
+        # Results first, then the chunk's completion: a crash in between redelivers the message,
+        # which rewrites the same results and then completes the chunk.
         self.state.put_record_results(batch_id, outcome.results)
-        now = utc_now_iso()
-        agency_updates = {"last_sync_at": now} if outcome.synced or outcome.unchanged else {}
-        updated = self.state.complete_chunk(
-            batch_id, agency_code, number,
-            batch_counters={"records_synced": outcome.synced, "records_unchanged": outcome.unchanged,
-                            "records_failed": outcome.failed, "party_synced": outcome.party_synced,
-                            "party_failed": outcome.party_failed},
-            agency_counters={"records_synced": outcome.synced, "records_unchanged": outcome.unchanged,
-                             "records_failed": outcome.failed},
-            agency_updates=agency_updates,
-        )
-        logger.info("sync_chunk_done", chunk=number, synced=outcome.synced, unchanged=outcome.unchanged,
-                    failed=outcome.failed)
+        completed = self.state.complete_chunk(batch_id, number, outcome.counts())
+        logger.info("sync_chunk_done", extra={"chunk": number, "completed": completed, **outcome.counts()})
         metrics.add_metric(name="RecordsSynced", unit="Count", value=outcome.synced)
         metrics.add_metric(name="RecordsFailed", unit="Count", value=outcome.failed)
-        if updated is not None and updated.get("chunks_done") == updated.get("chunks_total"):
-            self._finish(updated)
+        self._finish_if_complete(batch_id)
 
-    def _send_records(self, batch_id: str, agency_code: str, approval: Approval,
-                      records: Sequence[StagedRecord]) -> ChunkOutcome:
+    def _send_records(self, batch: dict[str, Any], approval: Approval, records: Sequence[StagedRecord],
+                      first_index: int) -> ChunkOutcome:
+        batch_id = batch["batch_id"]
+        # Upload order decides which version is newer: the batch item's creation time (UTC,
+        # microseconds) orders uploads, whatever order the batches are approved in.
+        created_at = batch.get("created_at", "")
         outcome = ChunkOutcome()
         person_keys = [self.keyer.key(record.record["personal_id"]) for record in records]
         known = self.state.get_people(person_keys)
-        to_send: list[tuple[StagedRecord, str]] = []
-        for record, person_key in zip(records, person_keys, strict=True):
+        to_send: list[_Pending] = []
+        for offset, (record, person_key) in enumerate(zip(records, person_keys, strict=True)):
+            pending = _Pending(index=first_index + offset, record=record, person_key=person_key)
             stored = known.get(person_key)
-            if stored is not None and stored["record_hash"] == record.record_hash:
-                # Acknowledged before: by an earlier batch (unchanged), or by this batch on an
-                # earlier attempt of this chunk that failed after the acknowledgement.
-                if stored.get("batch_id") == batch_id:
-                    outcome.synced += 1
-                    status = "synced"
-                else:
-                    outcome.unchanged += 1
-                    status = "unchanged"
-                outcome.results.append(_result(record, person_key, status))
+            status = _status_against_checkpoint(stored, record, batch_id, created_at)
+            if status is None:
+                to_send.append(pending)
                 continue
-            to_send.append((record, person_key))
-
+            outcome.count(status)
+            outcome.results.append(pending.result(status))
         if to_send:
-            self._send_profiles(batch_id, agency_code, approval, to_send, outcome)
+            self._send_profiles(batch, approval, to_send, outcome)
         return outcome
 
-    def _send_profiles(self, batch_id: str, agency_code: str, approval: Approval,
-                       to_send: Sequence[tuple[StagedRecord, str]], outcome: ChunkOutcome) -> None:
-        profiles = [self._profile(record, person_key) for record, person_key in to_send]
+    def _send_profiles(self, batch: dict[str, Any], approval: Approval, to_send: Sequence[_Pending],
+                       outcome: ChunkOutcome) -> None:
+        batch_id = batch["batch_id"]
+        agency_code = batch["agency_code"]
+        profiles = [self._profile(pending.record, pending.person_key) for pending in to_send]
         try:
             results = self.national.send_profiles(agency_code, batch_id, approval, profiles)
         except FatalApiError as error:
@@ -273,56 +286,68 @@ class SyncService:
             results = [RecordResult(idempotency_key=profile.idempotency_key, status="rejected",
                                     error_code=error.error_code or f"HTTP_{error.status}") for profile in profiles]
 
-        acknowledged: list[tuple[StagedRecord, str, str]] = []
-        now = utc_now_iso()
-        for (record, person_key), profile, result in zip(to_send, profiles, results, strict=True):
+        acknowledged: list[_Pending] = []
+        for pending, profile, result in zip(to_send, profiles, results, strict=True):
+            pending.key = profile.idempotency_key
             if result.status in SUCCESS_STATUSES:
-                acknowledged.append((record, person_key, profile.idempotency_key))
-                outcome.synced += 1
-                outcome.results.append(_result(record, person_key, "synced", key=profile.idempotency_key))
+                acknowledged.append(pending)
             else:
-                outcome.failed += 1
-                outcome.results.append(_result(record, person_key, "failed", key=profile.idempotency_key,
-                                               error_code=result.error_code or "REJECTED"))
-        # The checkpoint moves only for records the national database acknowledged.
-        self.state.put_people(
-            {"person_key": person_key, "record_hash": record.record_hash, "batch_id": batch_id,
-             "agency_code": agency_code, "idempotency_key": key, "synced_at": now}
-            for record, person_key, key in acknowledged
-        )
-        self._send_party(agency_code, acknowledged, outcome)
+                outcome.count("failed")
+                outcome.results.append(pending.result("failed", error_code=result.error_code or "REJECTED"))
+        party_failed = self._send_party(agency_code, acknowledged, outcome)
 
-    def _send_party(self, agency_code: str, acknowledged: Sequence[tuple[StagedRecord, str, str]],
-                    outcome: ChunkOutcome) -> None:
-        members = [(record, key) for record, _, key in acknowledged if record.record.get("party_join_date")]
+        # The checkpoint moves only for people whose record, and Party data if any, the national
+        # databases acknowledged; anyone else is sent again with the next batch.
+        now = utc_now_iso()
+        checkpoint = []
+        for pending in acknowledged:
+            outcome.count("synced")
+            outcome.results.append(pending.result("synced", party_status=pending.party_status,
+                                                  party_error_code=pending.party_error_code))
+            if pending.index in party_failed:
+                continue
+            checkpoint.append({"person_key": pending.person_key, "record_hash": pending.record.record_hash,
+                               "batch_id": batch_id, "batch_created_at": batch.get("created_at", ""),
+                               "agency_code": agency_code, "idempotency_key": pending.key, "synced_at": now})
+        self.state.put_people(checkpoint)
+
+    def _send_party(self, agency_code: str, acknowledged: Sequence[_Pending], outcome: ChunkOutcome) -> set[int]:
+        """Send the Party data of acknowledged members; return the indexes whose Party data failed.
+
+        A retriable error propagates before any checkpoint is written, so the redelivered chunk
+        sends the records (answered as duplicates) and the Party data again.
+        """
+        members = [pending for pending in acknowledged if pending.record.record.get("party_join_date")]
         if not members:
-            return
+            return set()
         party_records = [
             PartyMemberRecord(
-                idempotency_key=f"party-{key}",
-                personal_id=record.record["personal_id"],
-                join_date=record.record["party_join_date"],
-                official_date=record.record.get("party_official_date"),
-                card_number=record.record.get("party_card_number"),
+                idempotency_key=f"party-{pending.key}",
+                personal_id=pending.record.record["personal_id"],
+                join_date=pending.record.record["party_join_date"],
+                official_date=pending.record.record.get("party_official_date"),
+                card_number=pending.record.record.get("party_card_number"),
             )
-            for record, key in members
+            for pending in members
         ]
         try:
             results = self.party.sync_members(agency_code, party_records)
         except FatalApiError as error:
             logger.error("party_rejected", status=error.status, error_code=error.error_code, records=len(members))
-            outcome.party_failed += len(members)
-            return
-        by_row = {result["row"]: result for result in outcome.results}
-        for (record, _), result in zip(members, results, strict=True):
-            entry = by_row[record.row]
+            code = error.error_code or f"HTTP_{error.status}"
+            results = [RecordResult(idempotency_key=record.idempotency_key, status="rejected", error_code=code)
+                       for record in party_records]
+        failed: set[int] = set()
+        for pending, result in zip(members, results, strict=True):
             if result.status in SUCCESS_STATUSES:
                 outcome.party_synced += 1
-                entry["party_status"] = "synced"
+                pending.party_status = "synced"
             else:
                 outcome.party_failed += 1
-                entry["party_status"] = "failed"
-                entry["party_error_code"] = result.error_code or "REJECTED"
+                pending.party_status = "failed"
+                pending.party_error_code = result.error_code or "REJECTED"
+                failed.add(pending.index)
+        return failed
 
     def _profile(self, record: StagedRecord, person_key: str | None = None) -> ProfileRecord:
         key = person_key or self.keyer.key(record.record["personal_id"])
@@ -330,35 +355,82 @@ class SyncService:
                              personal_id=record.record["personal_id"], record_hash=record.record_hash,
                              data=record.record)
 
-    def _finish(self, batch: dict[str, Any]) -> None:
-        batch_id = batch["batch_id"]
+    # --- finishing ------------------------------------------------------------------------
+
+    def _finish_if_complete(self, batch_id: str) -> None:
+        """Finish the batch once every chunk is done; only one of concurrent callers moves it."""
+        batch = self.state.get_batch(batch_id)
+        if batch is None or batch["state"] != BatchState.SYNCING:
+            return
+        chunks = self.state.list_chunks(batch_id)
+        if len(chunks) != int(batch.get("chunks_total", -1)) or any(chunk["status"] != "done" for chunk in chunks):
+            return
+        totals = {name: sum(int(chunk.get(name, 0)) for chunk in chunks) for name in COUNT_NAMES}
+        final, counter = _final_state(totals)
         agency_code = batch["agency_code"]
-        synced = int(batch.get("records_synced", 0))
-        unchanged = int(batch.get("records_unchanged", 0))
-        failed = int(batch.get("records_failed", 0))
-        if failed == 0:
-            final, counter = BatchState.SYNCED, "batches_synced"
-        elif synced + unchanged > 0:
-            final, counter = BatchState.PARTIAL, "batches_partial"
-        else:
-            final, counter = BatchState.FAILED, "batches_failed"
         finished_at = datetime.now(UTC).isoformat()
-        agency_updates = {"last_successful_sync_at": finished_at} if final is not BatchState.FAILED else {}
         keys = BatchKeys(agency_code, batch_id)
-        write_sync_report(self.store, keys, batch, self.state.list_record_results(batch_id))
+        write_sync_report(self.store, keys, {**batch, **totals}, self.state.list_record_results(batch_id))
+        agency_updates = {"last_sync_at": finished_at}
+        if final is not BatchState.FAILED:
+            agency_updates["last_successful_sync_at"] = finished_at
         moved = self.state.transition(
             batch_id, agency_code, from_states=[BatchState.SYNCING], to_state=final,
-            updates={"sync_finished_at": finished_at, "sync_report_key": keys.sync_report_json},
-            agency_counters={counter: 1}, agency_updates=agency_updates,
+            updates={**totals, "sync_finished_at": finished_at, "sync_report_key": keys.sync_report_json},
+            agency_counters={counter: 1, "batches_syncing": -1, "records_synced": totals["records_synced"],
+                             "records_unchanged": totals["records_unchanged"],
+                             "records_superseded": totals["records_superseded"],
+                             "records_failed": totals["records_failed"]},
+            agency_updates=agency_updates,
         )
-        logger.info("sync_finished", state=final.value, synced=synced, unchanged=unchanged, failed=failed,
-                    moved=moved)
+        logger.info("sync_finished", extra={"state": final.value, "moved": moved, **totals})
 
 
-def _result(record: StagedRecord, person_key: str, status: str, *, key: str | None = None,
-            error_code: str | None = None) -> dict[str, Any]:
-    return {"row": record.row, "sheet": record.sheet, "status": status, "person_key": person_key,
-            "idempotency_key": key, "error_code": error_code}
+COUNT_NAMES = ("records_synced", "records_unchanged", "records_superseded", "records_failed", "party_synced",
+               "party_failed")
+
+
+def _final_state(totals: dict[str, int]) -> tuple[BatchState, str]:
+    if totals["records_failed"] == 0:
+        return BatchState.SYNCED, "batches_synced"
+    if totals["records_synced"] + totals["records_unchanged"] + totals["records_superseded"] > 0:
+        return BatchState.PARTIAL, "batches_partial"
+    return BatchState.FAILED, "batches_failed"
+
+
+def _status_against_checkpoint(stored: dict[str, Any] | None, record: StagedRecord, batch_id: str,
+                               created_at: str) -> str | None:
+    """Return why a record needs no sending (synced, unchanged, superseded), or None to send it."""
+    if stored is None:
+        return None
+    if stored.get("batch_id") == batch_id and stored["record_hash"] == record.record_hash:
+        # This batch's own earlier attempt of the chunk got the acknowledgement.
+        return "synced"
+    if stored.get("batch_id") != batch_id and stored.get("batch_created_at", "") > created_at:
+        # A batch created later already set this person's data; sending this older version
+        # would overwrite newer data at the national database.
+        return "superseded"
+    if stored["record_hash"] == record.record_hash:
+        return "unchanged"
+    return None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """One staged record on its way through a chunk."""
+
+    index: int
+    record: StagedRecord
+    person_key: str
+    key: str | None = None
+    party_status: str | None = None
+    party_error_code: str | None = None
+
+    def result(self, status: str, *, error_code: str | None = None, party_status: str | None = None,
+               party_error_code: str | None = None) -> dict[str, Any]:
+        return {"index": self.index, "row": self.record.row, "sheet": self.record.sheet, "status": status,
+                "person_key": self.person_key, "idempotency_key": self.key, "error_code": error_code,
+                "party_status": party_status, "party_error_code": party_error_code}
 
 
 def _parents_first(units: Any) -> list[OrgUnit]:
