@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,3 +116,19 @@ def test_second_approval_changes_nothing(pipeline: LocalPipeline) -> None:
     assert outcome["reason_code"] == "BATCH_NOT_APPROVABLE"
     agency = pipeline.state.get_agency("H46") or {}
     assert agency["batches_approved"] == 1
+
+
+def test_decision_written_for_approver(pipeline: LocalPipeline) -> None:
+    batch_id = _validated_batch(pipeline)
+    rejected = pipeline.sign_and_upload(batch_id, signer=pipeline.pki.revoked_approver_signer(), name="sai.p7s")
+    assert rejected["reason_code"] == "CERT_REVOKED"
+    notice = json.loads(pipeline.store.get(BatchKeys("H46", batch_id).approval_result))
+    assert notice["outcome"] == "rejected"
+    assert notice["code"] == "CERT_REVOKED"
+    assert notice["message"]
+
+    accepted = pipeline.sign_and_upload(batch_id, name="DUNG.P7S")
+    assert accepted["state"] == "approved"
+    notice = json.loads(pipeline.store.get(BatchKeys("H46", batch_id).approval_result))
+    assert notice["outcome"] == "approved"
+    assert notice["code"] == "APPROVAL_ACCEPTED"

@@ -112,6 +112,7 @@ class BatchKeys:
         self.report_xlsx = f"{base}/report/bao-cao-kiem-tra.xlsx"
         self.records = f"{base}/staged/records.jsonl"
         self.manifest = f"{base}/manifest.json"
+        self.approval_result = f"{base}/approval/ket-qua-phe-duyet.json"
         self.sync_report_json = f"{base}/sync/ket-qua-dong-bo.json"
         self.sync_report_xlsx = f"{base}/sync/ket-qua-dong-bo.xlsx"
         self.chunk_prefix = f"{base}/chunks/"

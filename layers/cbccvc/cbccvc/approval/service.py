@@ -19,6 +19,7 @@ nothing twice.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from cbccvc.approval.checks import (
 )
 from cbccvc.approval.evidence import EVIDENCE_FORMAT, SEAL_FILE, ZIP_FILE, EvidenceBundle
 from cbccvc.approval.seal import Sealer
+from cbccvc.messages import Language, render
 from cbccvc.models import BatchKeys, BatchState, sha256_hex
 from cbccvc.observability import logger, metrics
 from cbccvc.signing.result import VerificationResult
@@ -41,6 +43,7 @@ from cbccvc.storage import ObjectStore
 from cbccvc.sync.queue import SyncQueue
 
 APPROVALS_PREFIX = "approvals/"
+SIGNATURE_EXTENSIONS = (".p7s", ".p7m")
 # A batch may be approved from these states: freshly validated, after an earlier signature was
 # rejected, or while an earlier signature waits.
 APPROVABLE_STATES = (BatchState.VALIDATED, BatchState.REJECTED, BatchState.APPROVAL_PENDING)
@@ -56,11 +59,17 @@ class ApprovalKey:
 
 
 def parse_approval_key(key: str) -> ApprovalKey | None:
-    """Split ``approvals/{agency}/{batch}/{name}.p7s``; None if the key has another form."""
+    """Split ``approvals/{agency}/{batch}/{name}.p7s``; None if the key has another form.
+
+    Signing tools also name detached CMS files .p7m, and Windows users type upper case, so the
+    extension and the agency code are matched without regard to case.
+    """
     parts = key.split("/")
-    if len(parts) != 4 or parts[0] + "/" != APPROVALS_PREFIX or not parts[3].lower().endswith(".p7s"):
+    if len(parts) != 4 or parts[0] + "/" != APPROVALS_PREFIX:
         return None
-    return ApprovalKey(agency_code=parts[1], batch_id=parts[2], key=key)
+    if not parts[3].lower().endswith(SIGNATURE_EXTENSIONS):
+        return None
+    return ApprovalKey(agency_code=parts[1].upper(), batch_id=parts[2], key=key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +191,8 @@ class ApproveService:
             self.queue.send_plan(approval.batch_id)
             metrics.add_metric(name="BatchesApproved", unit="Count", value=1)
         logger.info("batch_approved", moved=moved, sealed=verified.seal is not None)
+        self._notify(approval, "APPROVAL_ACCEPTED", {"batch_id": approval.batch_id,
+                                                     "signer": details.get("signer_subject") or ""})
         return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.APPROVED.value)
 
     def _reject(self, approval: ApprovalKey, state: BatchState, code: str, params: dict[str, str]) -> ApproveOutcome:
@@ -197,6 +208,7 @@ class ApproveService:
             self._unlist(approval, state)
         logger.warning("approval_rejected", code=code)
         metrics.add_metric(name="ApprovalsRejected", unit="Count", value=1)
+        self._notify(approval, code, params)
         return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.REJECTED.value, reason_code=code)
 
     def _wait(self, approval: ApprovalKey, batch: dict[str, Any], state: BatchState,
@@ -223,8 +235,24 @@ class ApproveService:
         )
         logger.warning("approval_pending", code=pending.code, attempts=record["attempts"], moved=moved)
         metrics.add_metric(name="ApprovalsPending", unit="Count", value=1)
+        self._notify(approval, pending.code, pending.params, waiting=True)
         return ApproveOutcome(batch_id=approval.batch_id, state=BatchState.APPROVAL_PENDING.value,
                               reason_code=pending.code)
+
+    def _notify(self, approval: ApprovalKey, code: str, params: dict[str, str], *, waiting: bool = False) -> None:
+        """Write the decision beside the batch's report, so the approver learns it without the state table."""
+        keys = BatchKeys(approval.agency_code, approval.batch_id)
+        try:
+            message = render(code, Language.VI, **params)
+        except KeyError:
+            logger.error("approval_message_missing", code=code)
+            message = code
+        notice = {"batch_id": approval.batch_id, "signature_key": approval.key, "code": code,
+                  "outcome": "waiting" if waiting else ("approved" if code == "APPROVAL_ACCEPTED" else "rejected"),
+                  "message": render("APPROVAL_WAITING", Language.VI, reason=message) if waiting else message,
+                  "decided_at": datetime.now(UTC).isoformat()}
+        self.store.put(keys.approval_result, json.dumps(notice, ensure_ascii=False, indent=1).encode("utf-8"),
+                       content_type="application/json")
 
     def _unlist(self, approval: ApprovalKey, state: BatchState) -> None:
         if state is BatchState.APPROVAL_PENDING:

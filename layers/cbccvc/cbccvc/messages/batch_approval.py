@@ -3,6 +3,16 @@
 from cbccvc.messages.catalog import Message
 
 BATCH_APPROVAL_MESSAGES: dict[str, Message] = {
+    "APPROVAL_ACCEPTED": Message(
+        "Lô {batch_id} đã được phê duyệt: chữ ký của «{signer}» hợp lệ. Dữ liệu đang được đồng bộ; kết quả ở "
+        "tệp ket-qua-dong-bo.xlsx của lô.",
+        "Batch {batch_id} is approved: the signature of '{signer}' is valid. The data is being synced; the result "
+        "will be in the batch's ket-qua-dong-bo.xlsx.",
+    ),
+    "APPROVAL_WAITING": Message(
+        "Chưa quyết định được phê duyệt: {reason} Hệ thống tự kiểm tra lại mỗi giờ; không cần ký lại.",
+        "The approval cannot be decided yet: {reason} The system checks again every hour; no need to sign again.",
+    ),
     "APPROVAL_KEY_INVALID": Message(
         "Tệp chữ ký «{key}» phải nằm ở approvals/<mã cơ quan>/<mã lô>/<tên tệp>.p7s.",
         "Signature file '{key}' must be at approvals/<agency code>/<batch id>/<name>.p7s.",
