@@ -27,7 +27,7 @@ from cbccvc.intake.units import read_units
 from cbccvc.messages import render
 from cbccvc.models import BatchKeys
 from cbccvc.validation.staging import decode_records
-from cbccvc_local.editing import change_positions
+from cbccvc_local.editing import UneditableExportError, change_positions
 from cbccvc_local.pipeline import (
     DEFAULT_AGENCY_CODE,
     DEFAULT_AGENCY_NAME,
@@ -41,6 +41,9 @@ from cbccvc_local.pipeline import (
 from cbccvc_local.seeding import population_from_export, units_from_export
 
 CHANGED_ROWS = 3
+# A file the demo writes in its output folder, so a later run knows the folder is its own.
+OUTPUT_MARKER = ".cbccvc-demo"
+DEFAULT_OUTPUT = LOCAL_DIRECTORY / "demo"
 
 
 def say(code: str, **params: Any) -> None:
@@ -54,7 +57,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--file", type=Path, help=render("demo.option_file"))
     parser.add_argument("--agency", default=DEFAULT_AGENCY_CODE, help=render("demo.option_agency"))
     parser.add_argument("--units", type=Path, help=render("demo.option_units"))
-    parser.add_argument("--output", type=Path, default=LOCAL_DIRECTORY / "demo", help=render("demo.option_output"))
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=render("demo.option_output"))
     return parser.parse_args(argv)
 
 
@@ -75,19 +78,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     output: Path = arguments.output
-    if output.exists():
-        shutil.rmtree(output)
-    output.mkdir(parents=True)
+    if not _prepare_output(output):
+        say("demo.output_not_empty", directory=output)
+        return 2
     with running_pipeline(agency_code=arguments.agency, population=population,
                           log_path=output / "lambda.log") as pipeline:
         say("demo.started", moto=pipeline.stack.endpoint_url, emulator=pipeline.emulator.url)
         if own_file:
             say("demo.population_from_file")
-        pipeline.register_agency(DEFAULT_AGENCY_NAME if not own_file else arguments.agency, units)
+        agency_name = DEFAULT_AGENCY_NAME if not own_file else render("demo.own_agency_name", agency=arguments.agency)
+        pipeline.register_agency(agency_name, units)
         pipeline.trust_demo_pki()
         code = run_steps(pipeline, data, export_path.name, output)
     say("demo.finished", seconds=f"{time.monotonic() - started:.1f}")
     return code
+
+
+def _prepare_output(output: Path) -> bool:
+    """Empty a folder an earlier demo run wrote, or create a new one; refuse any other non-empty folder.
+
+    The marker file tells the demo's own folders apart, so ``--output`` can never delete a
+    user's files.
+    """
+    if output.exists() and any(output.iterdir()):
+        own_folder = (output / OUTPUT_MARKER).is_file() or output.resolve() == DEFAULT_OUTPUT.resolve()
+        if not own_folder:
+            return False
+        shutil.rmtree(output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / OUTPUT_MARKER).write_text("cbccvc demo output\n", encoding="utf-8")
+    return True
 
 
 def _units(arguments: argparse.Namespace, data: bytes, file_name: str, own_file: bool) -> list[dict[str, Any]]:
@@ -182,7 +202,11 @@ def change_rows(pipeline: LocalPipeline, batch_id: str, data: bytes, file_name: 
     if len(rows) < CHANGED_ROWS:
         say("demo.changed_skipped", count=CHANGED_ROWS)
         return
-    changed = change_positions(data, file_name, rows)
+    try:
+        changed = change_positions(data, file_name, rows)
+    except UneditableExportError:
+        say("demo.changed_skipped_format", file=file_name)
+        return
     changed_name = f"{Path(file_name).stem} (cập nhật){Path(file_name).suffix}"
     before = len(pipeline.emulator_state()["profiles"])
     outcome = pipeline.upload_export(changed, changed_name)

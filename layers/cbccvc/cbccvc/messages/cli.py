@@ -65,6 +65,18 @@ CLI_MESSAGES: dict[str, Message] = {
         "Sửa {count} dòng ({rows}) rồi tải lên lại: chỉ {sent} hồ sơ thay đổi được gửi.",
         "Changed {count} rows ({rows}) and uploaded again: only {sent} changed records were sent.",
     ),
+    "demo.changed_skipped_format": Message(
+        "Bỏ qua bước sửa dòng: bản chạy thử chỉ sửa được tệp .xlsx, .csv, .tsv và .json có cột chức vụ («{file}»).",
+        "Skipped the changed-rows step: the demo edits only .xlsx, .csv, .tsv and .json files with a position "
+        "column ('{file}').",
+    ),
+    "demo.output_not_empty": Message(
+        "Thư mục «{directory}» đã có tệp khác. Hãy chọn một thư mục trống cho --output (bản chạy thử sẽ xóa sạch "
+        "nội dung thư mục đầu ra ở lần chạy sau).",
+        "Folder '{directory}' already holds other files. Choose an empty folder for --output (the demo empties "
+        "its output folder on the next run).",
+    ),
+    "demo.own_agency_name": Message("Cơ quan {agency} (chạy thử)", "Agency {agency} (demo)"),
     "demo.changed_skipped": Message(
         "Bỏ qua bước sửa dòng: tệp cần ít nhất {count} hồ sơ hợp lệ có cột chức vụ.",
         "Skipped the changed-rows step: the file needs at least {count} valid records with a position column.",
