@@ -156,8 +156,10 @@ def upload_and_validate(pipeline: LocalPipeline, data: bytes, file_name: str, ou
     batch_id: str = outcome["batch_id"]
     batch = pipeline.batch(batch_id)
     keys = BatchKeys(pipeline.agency_code, batch_id)
-    _download(pipeline, keys.report_xlsx, output / "bao-cao-kiem-tra.xlsx")
-    _download(pipeline, keys.report_json, output / "bao-cao-kiem-tra.json")
+    # The report folder holds the JSON and XLSX reports and the annotated copy of the agency's file.
+    report_prefix = keys.report_json.rsplit("/", 1)[0] + "/"
+    for stored in pipeline.store.list(report_prefix):
+        _download(pipeline, stored.key, output / stored.key.rsplit("/", 1)[1])
     if outcome["state"] != "validated":
         rejection = batch.get("rejection", {})
         say("demo.batch_rejected", batch_id=batch_id, reason=render(rejection.get("code", "FILE_DAMAGED"),
