@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from cbccvc.cli.output import fail, say
 from cbccvc.intake.units import UnitListError, read_units
@@ -36,7 +37,25 @@ def _repository(table: str | None) -> StateRepository | None:
     return StateRepository(boto3.client("dynamodb"), table)
 
 
+def _aws_failure(error: Exception) -> int:
+    return fail("cli.aws_unavailable", service="DynamoDB", reason=type(error).__name__)
+
+
 def run_register(arguments: argparse.Namespace) -> int:
+    try:
+        return _register(arguments)
+    except (BotoCoreError, ClientError) as error:
+        return _aws_failure(error)
+
+
+def run_list(arguments: argparse.Namespace) -> int:
+    try:
+        return _list(arguments)
+    except (BotoCoreError, ClientError) as error:
+        return _aws_failure(error)
+
+
+def _register(arguments: argparse.Namespace) -> int:
     state = _repository(arguments.table)
     if state is None:
         return fail("cli.table_missing")
@@ -54,7 +73,7 @@ def run_register(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def run_list(arguments: argparse.Namespace) -> int:
+def _list(arguments: argparse.Namespace) -> int:
     state = _repository(arguments.table)
     if state is None:
         return fail("cli.table_missing")

@@ -19,8 +19,9 @@ COMMANDS = (validate_file, template, sign, agency, approvers, evidence)
 
 def build_parser() -> argparse.ArgumentParser:
     translate_argparse()
-    parser = argparse.ArgumentParser(prog="cbccvc", description=render("cli.description"))
-    commands = parser.add_subparsers(dest="command", required=True, metavar="<lệnh>",
+    parser = argparse.ArgumentParser(prog="cbccvc", description=render("cli.description"),
+                                     epilog=render("cli.exit_codes"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar=render("cli.command_metavar"),
                                      title=render("cli.commands_title"))
     for command in COMMANDS:
         command.register(commands)

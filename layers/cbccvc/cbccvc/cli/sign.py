@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,14 @@ def run(arguments: argparse.Namespace) -> int:
 def _sign_with_pkcs12(arguments: argparse.Namespace) -> int:
     if not arguments.p12.is_file():
         return fail("cli.file_not_found", file=arguments.p12)
+    if arguments.password_env and arguments.password_env not in os.environ:
+        return fail("cli.sign_variable_unset", variable=arguments.password_env)
     password = _secret(arguments.password_env, "cli.sign_password_prompt")
     try:
         target = sign_manifest_file(arguments.manifest, arguments.p12, password, arguments.output)
     except KeyFileError:
         return fail("cli.sign_key_unreadable", file=arguments.p12)
-    say("cli.sign_done", signature=target)
+    _say_done(arguments.manifest, target)
     return 0
 
 
@@ -68,6 +71,8 @@ def _sign_with_token(arguments: argparse.Namespace) -> int:
     certificates = _certificates(arguments.cert)
     if certificates is None:
         return fail("sign.cert_unreadable", file=arguments.cert)
+    if arguments.pin_env and arguments.pin_env not in os.environ:
+        return fail("cli.sign_variable_unset", variable=arguments.pin_env)
     pin = _secret(arguments.pin_env, "sign.pin_prompt")
     if pin is None:
         return fail("sign.pin_missing")
@@ -83,7 +88,7 @@ def _sign_with_token(arguments: argparse.Namespace) -> int:
             target = sign_manifest_with(arguments.manifest, signer, arguments.output)
     except (TokenError, SignerKeyError) as error:
         return fail("sign.token_failed", token=arguments.token_label, reason=str(error))
-    say("cli.sign_done", signature=target)
+    _say_done(arguments.manifest, target)
     return 0
 
 
@@ -96,7 +101,7 @@ def _sign_with_kms(arguments: argparse.Namespace) -> int:
         target = sign_manifest_with(arguments.manifest, signer, arguments.output)
     except (KmsSigningError, SignerKeyError) as error:
         return fail("sign.kms_failed", key=arguments.kms_key_id, reason=str(error))
-    say("cli.sign_done", signature=target)
+    _say_done(arguments.manifest, target)
     return 0
 
 
@@ -122,3 +127,13 @@ def _secret(variable: str | None, prompt_code: str) -> str | None:
     if os.isatty(0):
         return getpass.getpass(render(prompt_code))
     return None
+
+
+def _say_done(manifest: Path, signature: Path) -> None:
+    """Print where to upload the signature, naming the batch the manifest belongs to."""
+    try:
+        document = json.loads(manifest.read_bytes())
+        destination = f"approvals/{document['agency_code']}/{document['batch_id']}/{signature.name}"
+    except (OSError, ValueError, KeyError, TypeError):
+        destination = f"approvals/<mã cơ quan>/<mã lô>/{signature.name}"
+    say("cli.sign_done", signature=signature, destination=destination)

@@ -101,6 +101,7 @@ CLI_MESSAGES: dict[str, Message] = {
         "Tool that syncs records of cadres, civil servants and public employees into the national CBCCVC database.",
     ),
     "cli.commands_title": Message("các lệnh", "commands"),
+    "cli.command_metavar": Message("<lệnh>", "<command>"),
     "cli.file_not_found": Message("Không tìm thấy tệp «{file}». Hãy kiểm tra đường dẫn.",
                                   "File '{file}' not found. Check the path."),
     "cli.file_write_failed": Message("Không ghi được tệp «{file}»: {reason}.", "Cannot write file '{file}': {reason}."),
@@ -134,8 +135,24 @@ CLI_MESSAGES: dict[str, Message] = {
         "Cannot open key file '{file}': wrong password or not a PKCS#12 file.",
     ),
     "cli.sign_done": Message(
-        "Đã ký. Hãy tải tệp chữ ký «{signature}» lên approvals/<mã cơ quan>/<mã lô>/.",
-        "Signed. Upload the signature '{signature}' to approvals/<agency code>/<batch id>/.",
+        "Đã ký. Hãy tải tệp chữ ký «{signature}» lên kho lưu trữ tại {destination}. Kết quả phê duyệt sẽ có ở "
+        "tệp approval/ket-qua-phe-duyet.json của lô.",
+        "Signed. Upload the signature '{signature}' to the bucket at {destination}. The decision will be in the "
+        "batch's approval/ket-qua-phe-duyet.json.",
+    ),
+    "cli.sign_variable_unset": Message(
+        "Biến môi trường «{variable}» chưa được đặt. Hãy đặt biến này (chứa mật khẩu hoặc mã PIN) rồi chạy lại.",
+        "Environment variable '{variable}' is not set. Set it (to the password or PIN) and run again.",
+    ),
+    "cli.aws_unavailable": Message(
+        "Không kết nối được dịch vụ AWS ({service}): {reason}. Hãy kiểm tra thông tin đăng nhập AWS, vùng và mạng.",
+        "Cannot reach the AWS service ({service}): {reason}. Check the AWS credentials, region and network.",
+    ),
+    "cli.exit_codes": Message(
+        "Mã thoát: 0 thành công; 1 lỗi (thông báo ghi lý do); 2 sai cách dùng lệnh; 3 tệp có hồ sơ lỗi "
+        "(lệnh validate).",
+        "Exit codes: 0 success; 1 failure (the message says why); 2 wrong usage; 3 the file has invalid records "
+        "(validate).",
     ),
     "cli.validate_help": Message("Kiểm tra một tệp xuất dữ liệu trên máy trước khi tải lên.",
                                  "Check an export on this computer before uploading it."),
