@@ -22,5 +22,5 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     for record in event.records:
         # S3 sends keys URL-encoded ("Danh+s%C3%A1ch.xlsx"); the object is stored under the decoded key.
         key = unquote_plus(record.s3.get_object.key)
-        outcomes.append(asdict(service.process_upload(key)))
+        outcomes.append(asdict(service.process_upload(key, record.s3.get_object.version_id)))
     return {"batches": outcomes}

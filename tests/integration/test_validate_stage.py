@@ -126,15 +126,54 @@ def test_unregistered_agency_ignored(pipeline: LocalPipeline) -> None:
     results = pipeline.dispatcher.upload(key, b"x")
     assert results[0]["batches"][0]["state"] == "ignored"
     assert pipeline.state.get_agency("XYZ") is None
+    note = json.loads(pipeline.store.get("rejections/XYZ/danh-sach.csv.json"))
+    assert note["code"] == "AGENCY_UNKNOWN"
 
 
 def test_population_service_down(pipeline: LocalPipeline) -> None:
     pipeline.emulator.add_faults([{"path_prefix": "/population/", "kind": "status", "status": 503, "count": 100}])
     person = _first_person(pipeline)
-    outcome = pipeline.upload_export(_csv([_row_for(person)]), "dan-cu-loi.csv")
+    data = _csv([_row_for(person)])
+    outcome = pipeline.upload_export(data, "dan-cu-loi.csv")
     assert outcome["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"])["rejection"]["code"] == "POPULATION_SERVICE_DOWN"
     codes = [finding["code"] for finding in _findings(pipeline, outcome["batch_id"])]
-    assert codes == ["NO_VALID_RECORDS", "POPULATION_UNAVAILABLE"]
+    assert codes == ["POPULATION_SERVICE_DOWN", "POPULATION_UNAVAILABLE"]
+
+    # Once the register is back, the same bytes uploaded again are checked again.
+    pipeline.emulator.clear_faults()
+    again = pipeline.upload_export(data, "dan-cu-loi.csv")
+    assert again["batch_id"] == outcome["batch_id"]
+    assert again["state"] == "validated"
+    assert again["valid"] == 1
+    agency = pipeline.state.get_agency("H46") or {}
+    assert agency["batches_rejected"] == 0
+
+
+def test_renamed_file_checked_again(pipeline: LocalPipeline) -> None:
+    data = SAMPLE_EXPORT.read_bytes()
+    wrong = pipeline.upload_export(data, "danh-sach.xlxs")
+    assert pipeline.batch(wrong["batch_id"])["rejection"]["code"] == "FILE_FORMAT_UNSUPPORTED"
+    fixed = pipeline.upload_export(data, "danh-sach.xlsx")
+    assert fixed["batch_id"] == wrong["batch_id"]
+    assert fixed["state"] == "validated"
+    assert pipeline.batch(fixed["batch_id"])["file_name"] == "danh-sach.xlsx"
+
+
+def test_repeated_event_of_rejected_upload_ignored(pipeline: LocalPipeline) -> None:
+    outcome = pipeline.upload_export(b"a,b,c\r\n1,2,3\r\n", "la.csv")
+    again = pipeline.redeliver_upload_event("la.csv")
+    assert again["duplicate_event"] is True
+    assert again["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"]).get("attempt") is None
+
+
+def test_lowercase_agency_folder_accepted(pipeline: LocalPipeline) -> None:
+    person = _first_person(pipeline)
+    results = pipeline.dispatcher.upload("incoming/h46/thu.csv", _csv([_row_for(person)]))
+    (outcome,) = results[0]["batches"]
+    assert outcome["state"] == "validated"
+    assert outcome["batch_id"].startswith("H46-")
 
 
 def test_canned_s3_event_decodes_key(pipeline: LocalPipeline) -> None:

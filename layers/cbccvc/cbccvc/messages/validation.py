@@ -55,6 +55,12 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "File '{file}' has no valid record to sync ({invalid} of {rows} rows have errors). Fix the errors in the "
         "report and upload again.",
     ),
+    "POPULATION_SERVICE_DOWN": Message(
+        "Chưa đối chiếu được tệp «{file}» với Cơ sở dữ liệu quốc gia về dân cư vì dịch vụ đang gián đoạn; lỗi không "
+        "do cơ quan. Hãy tải lại đúng tệp này sau ít phút, hệ thống sẽ kiểm tra lại.",
+        "File '{file}' could not be matched against the National Population Database because the service is "
+        "down; this is not the agency's fault. Upload the same file again in a few minutes to check it again.",
+    ),
     "AGENCY_UNKNOWN": Message(
         "Mã cơ quan «{agency}» trong đường dẫn «{key}» chưa được đăng ký. Hãy liên hệ bộ phận quản trị để đăng ký.",
         "Agency code '{agency}' in key '{key}' is not registered. Ask the operators to register it.",

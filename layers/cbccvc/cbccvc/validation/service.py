@@ -8,6 +8,7 @@ never modified or deleted.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 from cbccvc.intake.readers import UnreadableFileError, read_export
 from cbccvc.intake.table import Table
+from cbccvc.messages import Language, render
 from cbccvc.models import (
     AGENCY_CODE_PATTERN,
     BatchKeys,
@@ -45,6 +47,8 @@ from cbccvc.validation.engine import (
 from cbccvc.validation.staging import StagedRecord, encode_records, record_hash, serialise_record
 
 INCOMING_PREFIX = "incoming/"
+# Notes about uploads that could not become a batch (unknown agency, key of the wrong form).
+REJECTIONS_PREFIX = "rejections/"
 # The contract of the population API allows at most 500 people per request.
 POPULATION_BATCH_SIZE = 500
 _MATCHED_FIELD_COLUMNS = {"full_name": "full_name", "birth_date": "birth_date"}
@@ -63,7 +67,8 @@ def parse_upload_key(key: str) -> UploadKey | None:
     parts = key[len(INCOMING_PREFIX):].split("/")
     if len(parts) < 2 or not parts[-1]:
         return None
-    agency_code = parts[0]
+    # Agency codes are registered in capitals; a folder typed in lower case is the same agency.
+    agency_code = parts[0].upper()
     if not AGENCY_CODE_PATTERN.match(agency_code):
         return None
     return UploadKey(agency_code=agency_code, file_name=parts[-1])
@@ -105,21 +110,26 @@ class ValidateService:
         self.keyer = keyer
         self.options = options
 
-    def process_upload(self, key: str) -> ValidateOutcome:
+    def process_upload(self, key: str, version: str | None = None) -> ValidateOutcome:
+        """Validate one uploaded object; ``version`` (the S3 version id) tells a new upload from a repeated event."""
         upload = parse_upload_key(key)
         if upload is None:
             logger.error("upload_key_invalid", code="KEY_INVALID")
+            self._note_ignored(key, "KEY_INVALID", key=key)
             return ValidateOutcome(batch_id=None, state="ignored")
         logger.append_keys(agency_code=upload.agency_code)
         if self.state.get_agency(upload.agency_code) is None:
             logger.error("agency_unknown", code="AGENCY_UNKNOWN")
+            self._note_ignored(key, "AGENCY_UNKNOWN", agency=upload.agency_code, key=key)
             return ValidateOutcome(batch_id=None, state="ignored")
 
         data = self.store.get(key)
         source_sha256 = sha256_hex(data)
         batch_id = make_batch_id(upload.agency_code, source_sha256)
         logger.append_keys(batch_id=batch_id)
-        batch = self._find_or_create_batch(batch_id, upload, key, source_sha256, len(data))
+        batch = self._find_or_create_batch(batch_id, upload, key, source_sha256, len(data), version=version)
+        if batch["state"] == BatchState.REJECTED and self._is_new_upload(batch, key, version):
+            batch = self._reopen(batch, upload, key, version)
         if batch["state"] != BatchState.RECEIVED:
             logger.info("duplicate_upload_ignored", state=batch["state"])
             return ValidateOutcome(batch_id=batch_id, state=batch["state"], duplicate_event=True)
@@ -131,19 +141,52 @@ class ValidateService:
             return self._reject_file(batch, keys, upload, error)
 
         results = self._validate(tables, upload.agency_code)
-        self._match_population(results)
+        if not self._match_population(results):
+            return self._reject_unmatched(batch, keys, upload, results)
         return self._stage(batch, keys, upload, results)
+
+    def _is_new_upload(self, batch: dict[str, Any], key: str, version: str | None) -> bool:
+        """Return whether a rejected batch's bytes arrived again as a new upload, not a repeated event.
+
+        Only a rejection at the validate stage is retried: the file may have had a wrong name, or
+        the population register may have been down. A batch rejected at approval keeps waiting for
+        a valid signature instead.
+        """
+        if batch.get("rejection", {}).get("stage") != "validate":
+            return False
+        return (batch.get("source_key"), batch.get("source_version")) != (key, version)
+
+    def _reopen(self, batch: dict[str, Any], upload: UploadKey, key: str, version: str | None) -> dict[str, Any]:
+        moved = self.state.transition(
+            batch["batch_id"], upload.agency_code,
+            from_states=[BatchState.REJECTED], to_state=BatchState.RECEIVED,
+            updates={"source_key": key, "source_version": version, "file_name": upload.file_name,
+                     "attempt": int(batch.get("attempt", 1)) + 1, "rejection": None},
+            extra_condition="rejection.stage = :validate_stage",
+            extra_values={":validate_stage": "validate"},
+            agency_counters={"batches_rejected": -1},
+        )
+        logger.info("rejected_batch_reopened", moved=moved)
+        return self.state.get_batch(batch["batch_id"]) or batch
+
+    def _note_ignored(self, key: str, code: str, /, **params: Any) -> None:
+        """Leave a Vietnamese note for an upload no batch can be made of, under rejections/."""
+        note = {"key": key, "code": code, "message": render(code, Language.VI, **params),
+                "at": datetime.now(UTC).isoformat()}
+        self.store.put(f"{REJECTIONS_PREFIX}{key.removeprefix(INCOMING_PREFIX)}.json",
+                       json.dumps(note, ensure_ascii=False, indent=1).encode("utf-8"), content_type="application/json")
 
     # --- steps ----------------------------------------------------------------------------
 
     def _find_or_create_batch(self, batch_id: str, upload: UploadKey, key: str, source_sha256: str,
-                              size: int) -> dict[str, Any]:
+                              size: int, *, version: str | None) -> dict[str, Any]:
         created_at = datetime.now(UTC).replace(microsecond=0)
         candidate = {
             "batch_id": batch_id,
             "agency_code": upload.agency_code,
             "state": BatchState.RECEIVED.value,
             "source_key": key,
+            "source_version": version,
             "file_name": upload.file_name,
             "source_sha256": source_sha256,
             "source_size": size,
@@ -166,8 +209,14 @@ class ValidateService:
         return check_tables(tables, agency_code=agency_code, options=self.options,
                             org_units=frozenset(units) if units else None)
 
-    def _match_population(self, results: Sequence[TableResult]) -> None:
-        """Match every otherwise valid record; a mismatch blocks it with the fields that differ."""
+    def _match_population(self, results: Sequence[TableResult]) -> bool:
+        """Match every otherwise valid record; a mismatch blocks it with the fields that differ.
+
+        Returns False when the register could not be reached for some records, which are then
+        marked POPULATION_UNAVAILABLE: the outage is not the agency's fault, so the caller
+        rejects the batch with a reason that says so and the same file may be uploaded again.
+        """
+        reachable = True
         candidates = [
             (result, index)
             for result in results
@@ -190,6 +239,7 @@ class ValidateService:
                 logger.error("population_match_failed", error=type(error).__name__, records=len(window))
                 for result, index in window:
                     add_finding(result, index, "personal_id", "POPULATION_UNAVAILABLE")
+                reachable = False
                 continue
             for (result, index), match in zip(window, matches, strict=True):
                 if match.status == "not_found":
@@ -199,7 +249,23 @@ class ValidateService:
                                        if name in result.table.columns)
                     for name in match.mismatched_fields:
                         add_finding(result, index, _MATCHED_FIELD_COLUMNS[name], "POPULATION_MISMATCH", fields=labels)
-        logger.info("population_matched", records=len(candidates))
+        logger.info("population_matched", records=len(candidates), reachable=reachable)
+        return reachable
+
+    def _reject_unmatched(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,
+                          results: Sequence[TableResult]) -> ValidateOutcome:
+        """Reject a batch the population register could not check, with every row finding in the report."""
+        findings = [finding for result in results for finding in result.findings]
+        params = {"file": upload.file_name}
+        findings.append(Finding(code="POPULATION_SERVICE_DOWN", severity=SEVERITY["POPULATION_SERVICE_DOWN"],
+                                params=params))
+        rows = sum(len(result.records) for result in results)
+        invalid = sum(sum(result.blocked) for result in results)
+        report = build_report(batch_id=keys.batch_id, agency_code=upload.agency_code, file_name=upload.file_name,
+                              generated_at=batch["manifest_created_at"], rows=rows, staged=0, invalid=invalid,
+                              findings=findings)
+        self._write_report(keys, report)
+        return self._reject(batch, keys, "POPULATION_SERVICE_DOWN", rows=rows, invalid=invalid, params=params)
 
     def _stage(self, batch: dict[str, Any], keys: BatchKeys, upload: UploadKey,
                results: Sequence[TableResult]) -> ValidateOutcome:
