@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import polars as pl
 import pytest
 
 from cbccvc.models import BatchKeys
@@ -131,8 +133,10 @@ def test_party_rejection_reported_and_retried(pipeline: LocalPipeline) -> None:
 def test_records_changed_after_approval_not_sent(pipeline: LocalPipeline) -> None:
     batch_id = _approved_batch(pipeline)
     keys = BatchKeys("H46", batch_id)
-    forged = pipeline.store.get(keys.records).replace("Giáo viên".encode(), "Giám đốc (giả mạo)".encode(), 1)
-    pipeline.store.put(keys.records, forged)
+    staged = pl.read_parquet(io.BytesIO(pipeline.store.get(keys.records)))
+    forged = io.BytesIO()
+    staged.with_columns(pl.col("position").str.replace("Giáo viên", "Giám đốc (giả mạo)")).write_parquet(forged)
+    pipeline.store.put(keys.records, forged.getvalue())
     pipeline.run_sync()
     batch = pipeline.batch(batch_id)
     assert batch["state"] == "failed"

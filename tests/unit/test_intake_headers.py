@@ -94,3 +94,33 @@ def test_find_header_prefers_first_of_repeated() -> None:
 ])
 def test_column_number_row(row: list[object], expected: bool) -> None:
     assert is_column_number_row(row) is expected
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Hệ số lương hiện hưởng", "salary_coefficient"),
+    ("Chức vụ hiện tại", "position"),
+    ("Số CCCD mới", "personal_id"),
+    ("Đảng viên Ngày vào", "party_join_date"),
+    ("Ngày vào Đảng viên", "party_join_date"),
+    ("Đảng viên Số thẻ", "party_card_number"),
+])
+def test_header_contained_or_grouped(header: str, field: str) -> None:
+    assert match_header(header) == (field, None)
+
+
+@pytest.mark.parametrize("header", ["Mã đơn vị cấp trên", "Chức vụ Đảng", "Ngày vào", "Số thẻ",
+                                    "Hệ số phụ cấp khu vực"])
+def test_header_contained_not_matched(header: str) -> None:
+    assert match_header(header) is None
+
+
+def test_find_header_party_group_over_dates() -> None:
+    rows = [["", "", "", "Đảng viên", "Đảng viên", "Đảng viên"],
+            ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào", "Ngày chính thức", "Số thẻ"],
+            ["Nguyễn Văn An", "05/09/1985", "Nam", "01/01/2010", "01/01/2011", "12345678"]]
+    match = find_header(rows)
+    assert match is not None
+    assert match.last_row == 1
+    assert match.fields[3] == "party_join_date"
+    assert match.fields[4] == "party_official_date"
+    assert match.fields[5] == "party_card_number"

@@ -96,7 +96,7 @@ def test_xlsx_merged_two_row_header() -> None:
     assert letters["unit_code"] == "I"
     assert letters["hometown_commune"] == "J"
     assert letters["full_name"] == "B"
-    assert table.columns["hometown_commune"].values == ["00004"]
+    assert table.columns["hometown_commune"].values.to_list() == ["00004"]
 
 
 def test_csv_two_row_header_without_merges() -> None:
@@ -231,7 +231,7 @@ def test_xlsx_value_merged_down_fills_rows() -> None:
         sheet.merge_range("F2:F4", "U01", book.add_format({"valign": "vcenter"}))
 
     table = read_export(workbook(write), "ds.xlsx")[0]
-    assert table.columns["unit_code"].values == ["U01", "U01", "U01"]
+    assert table.columns["unit_code"].values.to_list() == ["U01", "U01", "U01"]
 
 
 def test_xlsx_legacy_font_cells_converted() -> None:
@@ -241,8 +241,8 @@ def test_xlsx_legacy_font_cells_converted() -> None:
             [3, "Lª Hoµng C­êng", "01/02/1978", "Nam", "001078000777", "U02"]]
     tables = read_export(workbook(plain_sheet(rows)), "ds.xlsx")
     table = tables[0]
-    assert table.columns["full_name"].values == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]
-    assert table.columns["gender"].values == ["Nam", "Nữ", "Nam"]
+    assert table.columns["full_name"].values.to_list() == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]
+    assert table.columns["gender"].values.to_list() == ["Nam", "Nữ", "Nam"]
     findings = check(tables)
     assert cells(findings, "CELL_LEGACY_FONT") == [("Danh sách", 1, "B"), ("Danh sách", 1, "D")]
     assert {finding.params["encoding"] for finding in findings if finding.code == "CELL_LEGACY_FONT"} == {
@@ -257,8 +257,8 @@ def test_xlsx_legacy_font_headers_vni() -> None:
             [2, "Traàn Thò Bình", "20/11/1990", "Nöõ", "079190054321", "U01"]]
     table = read_export(workbook(plain_sheet(rows)), "ds.xlsx")[0]
     assert table.columns["full_name"].header == "Họ và tên"
-    assert table.columns["full_name"].values == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert table.columns["gender"].values == ["Nam", "Nữ"]
+    assert table.columns["full_name"].values.to_list() == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert table.columns["gender"].values.to_list() == ["Nam", "Nữ"]
 
 
 def test_xlsx_unicode_names_left_alone() -> None:
@@ -266,7 +266,7 @@ def test_xlsx_unicode_names_left_alone() -> None:
             [1, "Tô Thành Tâm", "05/09/1985", "Nam", "001085012345", "U01"],
             [2, "Lê Hà", "20/11/1990", "Nữ", "079190054321", "U01"]]
     tables = read_export(workbook(plain_sheet(rows)), "ds.xlsx")
-    assert tables[0].columns["full_name"].values == ["Tô Thành Tâm", "Lê Hà"]
+    assert tables[0].columns["full_name"].values.to_list() == ["Tô Thành Tâm", "Lê Hà"]
     assert tables[0].findings == []
 
 
@@ -274,7 +274,7 @@ def test_xlsx_huge_cell_cut_and_blocked() -> None:
     rows = [HEADERS, [1, "Nguyễn Văn An " * 200, "05/09/1985", "Nam", "001085012345", "U01"], PEOPLE[1]]
     tables = read_export(workbook(plain_sheet(rows)), "ds.xlsx")
     assert len(tables[0].columns["full_name"].values[0]) == 1_000
-    assert tables[0].blocked_rows() == [True, False]
+    assert tables[0].blocked_indexes() == {0}
     assert cells(check(tables), "CELL_TOO_LONG") == [("Danh sách", 2, "B")]
 
 
@@ -346,7 +346,7 @@ def test_ods_read() -> None:
     tables = read_export(_ods([HEADERS, *PEOPLE]), "ds.ods")
     assert tables[0].sheet == "Danh sách"
     assert tables[0].row_numbers == [2, 3, 4]
-    assert tables[0].columns["full_name"].values[1] == "Trần Thị Bình"
+    assert tables[0].columns["full_name"].values.to_list()[1] == "Trần Thị Bình"
 
 
 def _ods(rows: list[list[Any]]) -> bytes:
@@ -399,7 +399,7 @@ def test_xls_html_table() -> None:
     table = tables[0]
     assert table.header_row == 3
     assert table.row_numbers == [4, 5]
-    assert table.columns["full_name"].values == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert table.columns["full_name"].values.to_list() == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert table.columns["full_name"].header == "Họ và tên"
     assert table.columns["rank_code"].letter == "F"
     assert table.columns["salary_step"].letter == "G"
@@ -460,3 +460,66 @@ def test_xlsx_legacy_font_header_only() -> None:
     assert [(finding.code, finding.column, finding.params["cells"]) for finding in tables[0].findings] == [
         ("CELL_LEGACY_FONT", "B", 0)]
     assert tables[0].columns["full_name"].header == "Họ và tên"
+
+
+def test_xlsx_unknown_column_warned() -> None:
+    rows = [[*HEADERS, "Ghi chú", "Hệ số phụ cấp"], [*PEOPLE[0], "nghỉ phép", 0.2]]
+    tables = read_export(workbook(plain_sheet(rows)), "ds.xlsx")
+    ignored = [(finding.sheet, finding.row, finding.column, finding.header) for finding in tables[0].findings
+               if finding.code == "COLUMN_NOT_RECOGNISED"]
+    assert ignored == [("Danh sách", None, "G", "Ghi chú"), ("Danh sách", None, "H", "Hệ số phụ cấp")]
+    assert all(finding.severity == "warning" for finding in tables[0].findings)
+
+
+def test_xlsx_party_group_header() -> None:
+    def write(_book: Any, sheet: Any) -> None:
+        sheet.write_row(0, 6, ["Đảng viên", "Đảng viên", "Đảng viên"])
+        sheet.write_row(1, 0, [*HEADERS, "Ngày vào", "Ngày chính thức", "Số thẻ"])
+        sheet.write_row(2, 0, [*PEOPLE[0], "01/01/2012", "01/01/2011", "12345678"])
+
+    tables = read_export(workbook(write), "ds.xlsx")
+    letters = {name: column.letter for name, column in tables[0].columns.items()}
+    assert (letters["party_join_date"], letters["party_official_date"], letters["party_card_number"]) == ("G", "H", "I")
+    assert cells(check(tables), "PARTY_DATES_ORDER") == [("Danh sách", 3, "H")]
+
+
+def test_xlsx_formula_errors_reported() -> None:
+    def write(_book: Any, sheet: Any) -> None:
+        sheet.write_row(0, 0, HEADERS)
+        sheet.write_row(1, 0, PEOPLE[0])
+        sheet.write_row(2, 0, PEOPLE[1])
+        sheet.write_formula(1, 1, "=VLOOKUP(A1,Z:Z,2,0)", None, "#N/A")
+        sheet.write_formula(2, 4, "=#REF!", None, "#REF!")
+
+    findings = check(read_export(workbook(write), "ds.xlsx"))
+    assert cells(findings, "CELL_FORMULA_ERROR") == [("Danh sách", 2, "B"), ("Danh sách", 3, "E")]
+    assert [finding.params["value"] for finding in findings if finding.code == "CELL_FORMULA_ERROR"] == [
+        "#N/A", "#REF!"]
+    assert cells(findings, "REQUIRED_MISSING") == []
+
+
+def test_xlsx_hidden_sheet_with_records_warned() -> None:
+    def write(book: Any, sheet: Any) -> None:
+        sheet.write_row(0, 0, HEADERS)
+        sheet.write_row(1, 0, PEOPLE[0])
+        hidden = book.add_worksheet("Ẩn")
+        hidden.write_row(0, 0, HEADERS)
+        hidden.write_row(1, 0, PEOPLE[1])
+        hidden.write_row(2, 0, PEOPLE[2])
+        hidden.hide()
+        notes = book.add_worksheet("Ghi chú ẩn")
+        notes.write("A1", "Không có bảng")
+        notes.hide()
+
+    tables = read_export(workbook(write), "ds.xlsx")
+    warned = [(finding.sheet, finding.params["rows"]) for finding in tables[0].findings
+              if finding.code == "SHEET_HIDDEN_SKIPPED"]
+    assert warned == [("Ẩn", 2)]
+    assert [table.sheet for table in tables] == ["Danh sách"]
+
+
+def test_header_not_found_lists_mandatory_only() -> None:
+    data = workbook(plain_sheet([["Tên", "Tuổi"], ["An", 40]]))
+    with pytest.raises(UnreadableFileError) as caught:
+        read_export(data, "ds.xlsx", ("personal_id", "full_name"))
+    assert caught.value.params["expected"] == "Số định danh cá nhân, Họ và tên"

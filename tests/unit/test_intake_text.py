@@ -13,7 +13,9 @@ import pytest
 from cbccvc.intake.legacy_encodings import encode_tcvn3, encode_vni
 from cbccvc.intake.readers import UnreadableFileError, read_export
 from cbccvc.intake.table import Table
-from cbccvc.models import Finding
+from cbccvc.messages import Language, label
+from cbccvc.models import Finding, Severity
+from cbccvc.reporting.validation_report import message_params
 from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 from cbccvc.validation.service import ValidateOptions, check_tables
 
@@ -58,8 +60,8 @@ def to_windows_1258(text: str) -> bytes:
 
 
 def assert_people_read(table: Table) -> None:
-    assert table.columns["full_name"].values == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert table.columns["gender"].values == ["Nam", "Nữ"]
+    assert table.columns["full_name"].values.to_list() == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert table.columns["gender"].values.to_list() == ["Nam", "Nữ"]
     assert table.row_numbers == [2, 3]
 
 
@@ -74,7 +76,7 @@ def test_csv_unicode_encodings(encoding: str, delimiter: str) -> None:
     data = csv_text([HEADER, *PEOPLE], delimiter).encode(encoding)
     tables = read_export(data, "ds.csv")
     assert_people_read(tables[0])
-    assert tables[0].columns["salary_coefficient"].values == ["3,00", "2,34"]
+    assert tables[0].columns["salary_coefficient"].values.to_list() == ["3,00", "2,34"]
     assert tables[0].findings == []
 
 
@@ -119,7 +121,7 @@ def test_csv_quoted_delimiters_and_line_breaks() -> None:
             '"Nguyễn Văn An";05/09/1985;Nam;001085012345;"U01; phòng\r\nTổ chức";"3,00"\r\n'
             'Trần Thị Bình;20/11/1990;Nữ;079190054321;U01;2,34\r\n')
     table = read_export(text.encode(), "ds.csv")[0]
-    assert table.columns["unit_code"].values == ["U01; phòng\r\nTổ chức", "U01"]
+    assert table.columns["unit_code"].values.to_list() == ["U01; phòng\r\nTổ chức", "U01"]
     assert table.row_numbers == [2, 4]  # the second record starts on line 4
     assert table.findings == []
 
@@ -129,7 +131,7 @@ def test_csv_comma_inside_quotes_sniffed() -> None:
             '"Nguyễn Văn An","05/09/1985","Nam","001085012345","U01","3,00"',
             '"Trần Thị Bình","20/11/1990","Nữ","079190054321","U01","2,34"']
     table = read_export("\n".join(rows).encode(), "ds.csv")[0]
-    assert table.columns["salary_coefficient"].values == ["3,00", "2,34"]
+    assert table.columns["salary_coefficient"].values.to_list() == ["3,00", "2,34"]
 
 
 def test_csv_ragged_rows() -> None:
@@ -141,13 +143,13 @@ def test_csv_ragged_rows() -> None:
     findings = check(tables)
     assert cells(findings, "ROW_TOO_MANY_CELLS") == [(2, "G")]
     assert cells(findings, "ROW_TOO_FEW_CELLS") == [(3, "E")]
-    assert tables[0].blocked_rows() == [True, False, False]
+    assert tables[0].blocked_indexes() == {0}
 
 
 def test_csv_nul_bytes() -> None:
     data = csv_text([HEADER, *PEOPLE]).encode().replace(b"An", b"A\x00n")
     table = read_export(data, "ds.csv")[0]
-    assert table.columns["full_name"].values[0] == "Nguyễn Văn An"
+    assert table.columns["full_name"].values.to_list()[0] == "Nguyễn Văn An"
 
 
 def test_csv_huge_cell() -> None:
@@ -196,7 +198,7 @@ def test_json_shapes(shape: str) -> None:
     payload = {"array": records, "records": {"records": records},
                "data_with_total": {"total": 2, "data": records}}[shape]
     tables = read_export(json.dumps(payload, ensure_ascii=False).encode(), "ds.json")
-    assert tables[0].columns["full_name"].values == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert tables[0].columns["full_name"].values.to_list() == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert tables[0].row_numbers == [1, 2]
 
 
@@ -206,7 +208,7 @@ def test_json_values_typed() -> None:
     records[1]["Hệ số lương"] = None
     records[1]["Ghi chú"] = {"nguồn": "HRM"}
     tables = read_export(json.dumps(records).encode(), "ds.json")
-    assert tables[0].columns["salary_coefficient"].values == ["3,00", ""]
+    assert tables[0].columns["salary_coefficient"].values.to_list() == ["3,00", None]
     findings = check(tables)
     assert cells(findings, "PID_LEADING_ZERO_RESTORED") == [(1, "D")]
 
@@ -224,3 +226,34 @@ def test_json_rejected(payload: bytes, code: str) -> None:
     with pytest.raises(UnreadableFileError) as caught:
         read_export(payload, "ds.json")
     assert caught.value.code == code
+
+
+def test_unsupported_no_extension_worded() -> None:
+    with pytest.raises(UnreadableFileError) as caught:
+        read_export(b"Ho va ten,Ngay sinh\n", "danh-sach")
+    finding = Finding(code=caught.value.code, severity=Severity.ERROR, params=caught.value.params)
+    assert caught.value.code == "FILE_FORMAT_UNSUPPORTED"
+    assert message_params(finding, Language.VI)["extension"] == label("extension.none", Language.VI)
+    assert message_params(finding, Language.EN)["extension"] == label("extension.none", Language.EN)
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\n", "\r\n"])
+def test_csv_line_ends(line_end: str) -> None:
+    text = line_end.join(";".join(row) for row in [HEADER, *PEOPLE]) + line_end
+    table = read_export(text.encode(), "ds.csv")[0]
+    assert_people_read(table)
+    assert table.findings == []
+
+
+def test_csv_quote_inside_value() -> None:
+    rows = [",".join(HEADER), 'Nguyễn Văn "An",05/09/1985,Nam,001085012345,U01,"3,00"',
+            "Trần Thị Bình,20/11/1990,Nữ,079190054321,U01,2.34"]
+    table = read_export("\n".join(rows).encode(), "ds.csv")[0]
+    assert table.columns["full_name"].values.to_list() == ['Nguyễn Văn "An"', "Trần Thị Bình"]
+    assert table.columns["salary_coefficient"].values.to_list() == ["3,00", "2.34"]
+
+
+def test_csv_row_wider_than_first_rows() -> None:
+    rows = [HEADER, *PEOPLE, ["Lê Văn Cường", "01/02/1978", "Nam", "001078000777", "U01", "2.34", "", "", "x"]]
+    tables = read_export(csv_text(rows).encode(), "ds.csv")
+    assert cells(check(tables), "ROW_TOO_MANY_CELLS") == [(4, "I")]

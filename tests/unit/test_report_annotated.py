@@ -7,9 +7,13 @@ import json
 from datetime import date
 
 import openpyxl
+import pytest
 import xlsxwriter
 
+from cbccvc.intake.readers import read_export
+from cbccvc.messages import Language, label
 from cbccvc.models import Finding, Severity
+from cbccvc.reporting import annotated_workbook
 from cbccvc.reporting.annotated_workbook import (
     annotated_file_name,
     build_annotated_workbook,
@@ -170,3 +174,36 @@ def test_report_annotated_csv_multiline_record() -> None:
     assert sheet["D4"].value == "12345"
     assert sheet["D4"].fill.fgColor.rgb == ERROR_RGB
     assert sheet.freeze_panes == "A2"
+
+
+def test_report_annotated_large_file_partial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(annotated_workbook, "FULL_COPY_MAX_ROWS", 2)
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Danh sách")
+    sheet.write_string(0, 0, "DANH SÁCH CBCCVC")
+    sheet.write_row(1, 0, HEADERS)
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for row in range(2, 7):
+        sheet.write_number(row, 0, row - 1)
+        sheet.write_string(row, 1, f"Nguyễn Văn {chr(ord('A') + row)}")
+        sheet.write_datetime(row, 2, date(1985, 3, row), date_format)
+        sheet.write_string(row, 3, "Nam")
+        sheet.write_string(row, 4, "046085000123")
+    workbook.close()
+    data = buffer.getvalue()
+    tables = read_export(data, "Danh sách.xlsx")
+    findings = [_finding("PID_DUPLICATE", Severity.ERROR, 5, "E", count=5, rows="3, 4, 5, 6, 7")]
+
+    copy = _load(build_annotated_workbook(data, "Danh sách.xlsx", findings, tables=tables))
+    marked = copy["Danh sách"]
+    assert marked["A1"].value == "DANH SÁCH CBCCVC"
+    assert marked["B2"].value == "Họ và tên"
+    assert marked["B5"].value == "Nguyễn Văn E"
+    assert marked["A5"].value == 3  # a number cell stays a number
+    assert marked["C5"].value.date() == date(1985, 3, 4)  # and a date cell a date
+    assert marked["E5"].fill.fgColor.rgb == ERROR_RGB
+    assert marked["B3"].value is None  # a row without findings is left out
+    assert marked["B7"].value is None
+    texts = [row[0].value for row in copy["Kết quả kiểm tra"].iter_rows() if row[0].value]
+    assert label("annotated.legend_partial", Language.VI, rows=2) in texts

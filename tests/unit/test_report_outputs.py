@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import string
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,7 +13,13 @@ import pytest
 from cbccvc.messages import LABELS, MESSAGES, Language, render
 from cbccvc.messages.validation import VALIDATION_MESSAGES
 from cbccvc.models import Finding, Severity
-from cbccvc.reporting.validation_report import ValidationReport, build_report, finding_message, rows_by_severity
+from cbccvc.reporting.validation_report import (
+    ValidationReport,
+    build_report,
+    finding_message,
+    message_params,
+    rows_by_severity,
+)
 from cbccvc.validation.codes import SEVERITY
 
 
@@ -109,3 +116,24 @@ def test_report_xlsx_summary_and_details() -> None:
 
 def test_report_render_english() -> None:
     assert render("PID_FORMAT", Language.EN, value="1").startswith("Personal ID")
+
+
+def test_report_counts_dropped_rows() -> None:
+    report = build_report(batch_id="H46-abc", agency_code="H46", file_name="ds.xlsx",
+                          generated_at="2026-03-01T00:00:00+00:00", rows=10, staged=6, invalid=3, dropped=1,
+                          findings=_findings())
+    summary = json.loads(report.to_json())["summary"]
+    assert summary["rows"] == summary["valid"] + summary["invalid"] + summary["dropped"]
+    workbook = openpyxl.load_workbook(io.BytesIO(report.to_xlsx()))
+    facts = {row[0].value: row[1].value for row in workbook.worksheets[0].iter_rows() if row[0].value}
+    assert facts[LABELS["validation.dropped"].vi] == 1
+
+
+def test_report_decimal_comma_in_vietnamese() -> None:
+    finding = Finding("SALARY_COEFFICIENT_INVALID", Severity.ERROR, row=2, column="G", field="salary_coefficient",
+                      params={"value": Decimal("3.01"), "step": 3, "group": "A1", "expected": Decimal("3.00")})
+    assert message_params(finding, Language.VI)["value"] == "3,01"
+    assert message_params(finding, Language.VI)["expected"] == "3,00"
+    assert message_params(finding, Language.EN)["value"] == Decimal("3.01")
+    assert "3,01" in finding_message(finding, Language.VI)
+    assert "3.01" in finding_message(finding, Language.EN)

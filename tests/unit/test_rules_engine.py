@@ -6,6 +6,7 @@ Columns are laid out A, B, C… in the order the case lists them and data start 
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date
 from typing import Any
@@ -16,13 +17,14 @@ from cbccvc.catalogs import admin_units
 from cbccvc.intake.table import Column, Table, column_letter
 from cbccvc.schema import FIELDS_BY_NAME
 from cbccvc.validation.codes import SEVERITY
+from cbccvc.validation.duplicates import check_duplicates
 from cbccvc.validation.engine import (
     TableResult,
     ValidationContext,
-    check_duplicates,
     progress_listener,
     validate_table,
 )
+from cbccvc.validation.service import prepare_outputs
 
 TODAY = date(2026, 3, 1)
 # A man born 15/03/1985, birth registered in Huế (prefix 046): century/gender digit 0, year 85.
@@ -35,7 +37,7 @@ def make_table(columns: dict[str, list[Any]], *, sheet: str | None = "Danh sách
     return Table(
         file_name="kiem-tra.xlsx", sheet=sheet, header_row=first_row - 1,
         row_numbers=list(range(first_row, first_row + size)),
-        columns={name: Column(field=name, index=position, header=FIELDS_BY_NAME[name].header, values=list(values))
+        columns={name: Column.of_cells(name, position, FIELDS_BY_NAME[name].header, values)
                  for position, (name, values) in enumerate(columns.items())},
     )
 
@@ -69,9 +71,9 @@ def letter_of(columns: dict[str, list[Any]], field_name: str) -> str:
 def test_rules_clean_person() -> None:
     result = check(one_row(), mandatory=("personal_id", "full_name", "birth_date", "gender"))
     assert result.findings == []
-    assert result.blocked == [False]
-    assert result.records[0]["personal_id"] == PID_MAN_1985
-    assert result.records[0]["birth_date"] == date(1985, 3, 15)
+    assert result.blocked_flags() == [False]
+    assert result.record(0).get("personal_id") == PID_MAN_1985
+    assert result.record(0).get("birth_date") == date(1985, 3, 15)
 
 
 # --- personal ID -------------------------------------------------------------------------------------
@@ -99,12 +101,12 @@ def test_rules_personal_id(raw: Any, cells: dict[str, Any], expected: set[str]) 
     result = check(columns)
     assert verdicts(result) == {(2, letter_of(columns, "personal_id"), code) for code in expected}
     blocking = any(SEVERITY[code] == "error" for code in expected)
-    assert result.blocked == [blocking]
+    assert result.blocked_flags() == [blocking]
 
 
 def test_rules_personal_id_restored_value() -> None:
     result = check(one_row(personal_id=46085000123))
-    assert result.records[0]["personal_id"] == PID_MAN_1985
+    assert result.record(0).get("personal_id") == PID_MAN_1985
 
 
 OLD_ID_CASES = [
@@ -124,8 +126,8 @@ def test_rules_old_id(raw: Any, stored: str | None, expected: set[str]) -> None:
     columns = one_row(old_id_number=raw)
     result = check(columns)
     assert verdicts(result) == {(2, "E", code) for code in expected}
-    assert result.records[0]["old_id_number"] == stored
-    assert result.blocked == [False]  # the old number is secondary: a warning at most
+    assert result.record(0).get("old_id_number") == stored
+    assert result.blocked_flags() == [False]  # the old number is secondary: a warning at most
 
 
 # --- names and text normalisation ----------------------------------------------------------------
@@ -146,8 +148,8 @@ def test_rules_full_name(raw: str, stored: str | None, reason: str | None) -> No
     result = check(one_row(full_name=raw))
     if reason is None:
         assert result.findings == []
-        assert result.records[0]["full_name"] == stored
-        assert unicodedata.is_normalized("NFC", result.records[0]["full_name"])
+        assert result.record(0).get("full_name") == stored
+        assert unicodedata.is_normalized("NFC", result.record(0).get("full_name"))
     else:
         (finding,) = result.findings
         assert (finding.row, finding.column, finding.code) == (2, "A", "NAME_INVALID")
@@ -157,14 +159,14 @@ def test_rules_full_name(raw: str, stored: str | None, reason: str | None) -> No
 def test_rules_texts_normalised() -> None:
     columns = one_row(unit_name="  Trường  THPT   số 1 ", position="Giáo viên – chủ nhiệm")
     result = check(columns)
-    assert result.records[0]["unit_name"] == "Trường THPT số 1"
-    assert result.records[0]["position"] == "Giáo viên - chủ nhiệm"
+    assert result.record(0).get("unit_name") == "Trường THPT số 1"
+    assert result.record(0).get("position") == "Giáo viên - chủ nhiệm"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("Nam", "male"), ("nữ", "female"), ("NU", "female"), ("X", None)])
 def test_rules_gender(raw: str, expected: str | None) -> None:
     result = check(one_row(gender=raw, personal_id="046185000123" if expected == "female" else PID_MAN_1985))
-    assert result.records[0]["gender"] == expected
+    assert result.record(0).get("gender") == expected
     assert ((2, "C", "GENDER_INVALID") in verdicts(result)) is (expected is None)
 
 
@@ -175,7 +177,7 @@ def test_rules_mandatory_missing_blocks() -> None:
     columns["gender"] = ["Nam", "Nữ"]
     result = check(columns, mandatory=("full_name",))
     assert verdicts(result) == {(2, "A", "REQUIRED_MISSING")}
-    assert result.blocked == [True, False]
+    assert result.blocked_flags() == [True, False]
 
 
 # --- catalogs ------------------------------------------------------------------------------------
@@ -202,13 +204,13 @@ def test_rules_ethnicity(raw: Any, name: str | None, expected: set[str]) -> None
     columns = one_row(ethnicity=raw)
     result = check(columns)
     assert verdicts(result) == {(2, "E", code) for code in expected}
-    record = result.records[0]
+    record = result.record(0)
     if name is not None:
         assert record["ethnicity"] == name
         assert record["ethnicity_list"] == "QD-1019-TCTK-2008"
     else:
         assert "ethnicity_code" not in record
-        assert result.blocked == [True]
+        assert result.blocked_flags() == [True]
 
 
 RELIGION_CASES = [
@@ -224,8 +226,8 @@ RELIGION_CASES = [
 def test_rules_religion(raw: str, code: str | None, expected: set[str]) -> None:
     result = check(one_row(religion=raw))
     assert verdicts(result) == {(2, "E", finding_code) for finding_code in expected}
-    assert result.records[0].get("religion_code") == code
-    assert result.blocked == [False]  # an unknown religion is a warning
+    assert result.record(0).get("religion_code") == code
+    assert result.blocked_flags() == [False]  # an unknown religion is a warning
 
 
 LEVEL_CASES = [
@@ -245,7 +247,7 @@ LEVEL_CASES = [
 def test_rules_levels_accepted(field_name: str, raw: str, canonical: str) -> None:
     result = check(one_row(**{field_name: raw}))
     assert result.findings == []
-    assert result.records[0][field_name] == canonical
+    assert result.record(0).get(field_name) == canonical
 
 
 @pytest.mark.parametrize("field_name", ["education_general", "qualification", "academic_title", "political_theory",
@@ -253,7 +255,7 @@ def test_rules_levels_accepted(field_name: str, raw: str, canonical: str) -> Non
 def test_rules_levels_unknown(field_name: str) -> None:
     result = check(one_row(**{field_name: "Xuất sắc"}))
     assert verdicts(result) == {(2, "E", "VALUE_NOT_IN_LIST")}
-    assert result.blocked == [False]
+    assert result.blocked_flags() == [False]
 
 
 SALARY_CASES = [
@@ -279,13 +281,13 @@ def test_rules_rank_and_salary(rank: Any, step: Any, coefficient: Any, expected:
     columns = one_row(rank_code=rank, salary_step=step, salary_coefficient=coefficient)
     result = check(columns)
     assert verdicts(result) == {(2, column, code) for column, code in expected}
-    assert result.blocked == [bool(expected)]
+    assert result.blocked_flags() == [bool(expected)]
 
 
 def test_rules_rank_stored_as_code() -> None:
     result = check(one_row(rank_code="01.003 - Chuyên viên", salary_step=1, salary_coefficient=2.34))
-    assert result.records[0]["rank_code"] == "01.003"
-    assert result.records[0]["salary_coefficient"] == "2.34"
+    assert result.record(0).get("rank_code") == "01.003"
+    assert result.record(0).get("salary_coefficient") == "2.34"
 
 
 # --- administrative units ------------------------------------------------------------------------
@@ -330,7 +332,7 @@ COMMUNE_CASES = [
 def test_rules_communes(field_name: str, raw: Any, stored: str, version: str | None, expected: set[str]) -> None:
     result = check(one_row(**{field_name: raw}))
     assert verdicts(result) == {(2, "E", code) for code in expected}
-    record = result.records[0]
+    record = result.record(0)
     assert record[field_name] == stored
     assert record.get(f"{field_name}_list") == version
 
@@ -340,7 +342,7 @@ def test_rules_commune_mapped_names_new_unit() -> None:
     (finding,) = result.findings
     assert finding.params["new_code"] == "00097"
     assert finding.severity == "warning"
-    assert result.blocked == [False]
+    assert result.blocked_flags() == [False]
 
 
 # --- other identifiers ---------------------------------------------------------------------------
@@ -354,8 +356,8 @@ def test_rules_commune_mapped_names_new_unit() -> None:
 def test_rules_social_insurance(raw: Any, stored: str, expected: set[str]) -> None:
     result = check(one_row(social_insurance_number=raw))
     assert verdicts(result) == {(2, "E", code) for code in expected}
-    assert result.records[0]["social_insurance_number"] == stored
-    assert result.blocked == [False]
+    assert result.record(0).get("social_insurance_number") == stored
+    assert result.blocked_flags() == [False]
 
 
 def test_rules_unit_codes() -> None:
@@ -402,7 +404,7 @@ def test_rules_life_dates(cells: dict[str, Any], expected: set[tuple[str, str]])
     columns = one_row(**cells)
     result = check(columns)
     assert verdicts(result) == {(2, letter_of(columns, name), code) for name, code in expected}
-    assert result.blocked == [any(SEVERITY[code] == "error" for _, code in expected)]
+    assert result.blocked_flags() == [any(SEVERITY[code] == "error" for _, code in expected)]
 
 
 # --- file-level checks ---------------------------------------------------------------------------
@@ -416,8 +418,8 @@ def test_rules_duplicate_identical_rows_dropped() -> None:
     result = check(_two_rows(PERSON, PERSON))
     check_duplicates([result])
     assert verdicts(result) == {(3, "D", "ROW_DUPLICATE")}
-    assert result.dropped == [False, True]
-    assert result.blocked == [False, False]
+    assert result.dropped_flags() == [False, True]
+    assert result.blocked_flags() == [False, False]
     assert result.findings[0].params["first_row"] == "2"
 
 
@@ -426,7 +428,7 @@ def test_rules_duplicate_id_different_data() -> None:
     result = check(_two_rows(PERSON, other))
     check_duplicates([result])
     assert verdicts(result) == {(2, "D", "PID_DUPLICATE"), (3, "D", "PID_DUPLICATE")}
-    assert result.blocked == [True, True]
+    assert result.blocked_flags() == [True, True]
     assert result.findings[0].params["rows"] == "2, 3"
 
 
@@ -435,7 +437,7 @@ def test_rules_duplicate_person_suspected() -> None:
     result = check(_two_rows(PERSON, other))
     check_duplicates([result])
     assert verdicts(result) == {(2, "A", "PERSON_DUPLICATE_SUSPECTED"), (3, "A", "PERSON_DUPLICATE_SUSPECTED")}
-    assert result.blocked == [False, False]
+    assert result.blocked_flags() == [False, False]
 
 
 def _sheet(sheet: str, person: dict[str, Any], first_row: int) -> TableResult:
@@ -450,7 +452,7 @@ def test_rules_duplicate_across_sheets_identical() -> None:
     (finding,) = second.findings
     assert (finding.sheet, finding.row, finding.column, finding.code) == ("Khối xã", 7, "D", "ROW_DUPLICATE")
     assert finding.params["first_row"] == "5 (Khối tỉnh)"
-    assert second.dropped == [True]
+    assert second.dropped_flags() == [True]
 
 
 def test_rules_duplicate_across_sheets_different() -> None:
@@ -459,8 +461,8 @@ def test_rules_duplicate_across_sheets_different() -> None:
     check_duplicates([first, second])
     assert {(f.sheet, f.row, f.code) for f in first.findings + second.findings} == {
         ("Khối tỉnh", 5, "PID_DUPLICATE"), ("Khối xã", 7, "PID_DUPLICATE")}
-    assert first.blocked == [True]
-    assert second.blocked == [True]
+    assert first.blocked_flags() == [True]
+    assert second.blocked_flags() == [True]
     assert first.findings[0].params["rows"] == "5 (Khối tỉnh), 7 (Khối xã)"
 
 
@@ -479,3 +481,16 @@ def test_rules_progress_events_per_check() -> None:
     events.clear()
     check(one_row())
     assert events == []  # no listener outside the block
+
+
+def test_rules_duplicate_counts_add_up() -> None:
+    # Two exact repeats: one of a valid row (dropped), one of a row with an invalid date (invalid).
+    invalid_twin = {**PERSON, "personal_id": "046085000999", "birth_date": "31/02/1985"}
+    result = check({name: [PERSON[name], PERSON[name], invalid_twin[name], invalid_twin[name]] for name in PERSON})
+    check_duplicates([result])
+    outputs = prepare_outputs([result], batch_id="H46-x", agency_code="H46", file_name="ds.xlsx",
+                              generated_at="2026-03-01T00:00:00+00:00")
+    summary = json.loads(outputs.report_json)["summary"]
+    assert result.dropped_flags() == [False, True, False, True]
+    assert (outputs.rows, outputs.staged, outputs.invalid, outputs.dropped) == (4, 1, 2, 1)
+    assert summary["rows"] == summary["valid"] + summary["invalid"] + summary["dropped"]

@@ -19,7 +19,7 @@ def _records(data: bytes, file_name: str) -> list[dict[str, Any]]:
                                 today=datetime.now(UTC).date())
     records: list[dict[str, Any]] = []
     for table in read_export(data, file_name):
-        records.extend(validate_table(table, context).records)
+        records.extend(validate_table(table, context).record_dicts())
     return records
 
 

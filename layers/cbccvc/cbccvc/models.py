@@ -110,7 +110,7 @@ class BatchKeys:
         base = f"batches/{agency_code}/{batch_id}"
         self.report_json = f"{base}/report/bao-cao-kiem-tra.json"
         self.report_xlsx = f"{base}/report/bao-cao-kiem-tra.xlsx"
-        self.records = f"{base}/staged/records.jsonl"
+        self.records = f"{base}/staged/records.parquet"
         self.manifest = f"{base}/manifest.json"
         self.approval_result = f"{base}/approval/ket-qua-phe-duyet.json"
         self.sync_report_json = f"{base}/sync/ket-qua-dong-bo.json"

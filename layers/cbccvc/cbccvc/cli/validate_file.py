@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cbccvc.cli.output import fail, say
 from cbccvc.intake.readers import UnreadableFileError
+from cbccvc.intake.table import Table
 from cbccvc.intake.units import UnitListError, read_units
-from cbccvc.messages import render
+from cbccvc.messages import current_language, render
 from cbccvc.models import Finding, sha256_hex
 from cbccvc.reporting.annotated_workbook import annotated_file_name, build_annotated_workbook
-from cbccvc.reporting.validation_report import ValidationReport, build_report
+from cbccvc.reporting.validation_report import ValidationReport, build_report, message_params
 from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 from cbccvc.validation.codes import SEVERITY
 from cbccvc.validation.engine import progress_listener
-from cbccvc.validation.service import ValidateOptions, check_tables, read_checked_export, staged_records
+from cbccvc.validation.service import ValidateOptions, check_tables, prepare_outputs, read_checked_export
 
 # Files with fewer rows finish in a moment: no progress lines for them.
 PROGRESS_MIN_ROWS = 5_000
@@ -91,24 +93,20 @@ def run(arguments: argparse.Namespace) -> int:
         report = build_report(batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
                               generated_at=generated_at, rows=0, staged=0, invalid=0, findings=[finding])
         _write(report, directory, path, data)
-        return fail(error.code, **error.params)
+        return fail(error.code, **message_params(finding, current_language()))
 
     progress = Progress()
     progress.start(sum(len(table) for table in tables), len(tables))
     with progress_listener(progress.on_event):
         results = check_tables(tables, agency_code=arguments.agency, options=options, org_units=units)
-    staged = staged_records(results)
-    findings = [finding for result in results for finding in result.findings]
-    rows = sum(len(result.records) for result in results)
-    invalid = sum(sum(result.blocked) for result in results)
-    report = build_report(batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
-                          generated_at=generated_at, rows=rows, staged=len(staged), invalid=invalid,
-                          findings=findings)
     progress.say("progress.writing")
-    header_rows = {table.sheet: table.header_row for table in tables}
-    json_path, xlsx_path, annotated_path = _write(report, directory, path, data, header_rows)
+    outputs = prepare_outputs(results, batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
+                              generated_at=generated_at)
+    report, rows, invalid = outputs.report, outputs.rows, outputs.invalid
+    json_path, xlsx_path, annotated_path = _write(report, directory, path, data, tables=tables,
+                                                  rendered=(outputs.report_json, outputs.report_xlsx))
     progress.say("progress.written")
-    say("cli.validate_summary", file=path.name, rows=rows, valid=len(staged), invalid=invalid,
+    say("cli.validate_summary", file=path.name, rows=rows, valid=outputs.staged, invalid=invalid,
         errors=report.errors, warnings=report.warnings)
     say("cli.validate_population_skipped")
     say("cli.validate_reports", json=json_path, xlsx=xlsx_path)
@@ -119,15 +117,19 @@ def run(arguments: argparse.Namespace) -> int:
     return 0 if invalid == 0 else 3
 
 
-def _write(report: ValidationReport, directory: Path, source: Path, data: bytes,
-           header_rows: dict[str | None, int] | None = None) -> tuple[Path, Path, Path | None]:
-    """Write the JSON and XLSX reports and, when the file can be read, the annotated copy."""
+def _write(report: ValidationReport, directory: Path, source: Path, data: bytes, *,
+           tables: Sequence[Table] = (),
+           rendered: tuple[bytes, bytes] | None = None) -> tuple[Path, Path, Path | None]:
+    """Write the JSON and XLSX reports (``rendered`` when given) and, when the file can be read, the annotated copy."""
     directory.mkdir(parents=True, exist_ok=True)
     json_path = directory / f"{source.stem}.bao-cao-kiem-tra.json"
     xlsx_path = directory / f"{source.stem}.bao-cao-kiem-tra.xlsx"
-    json_path.write_bytes(report.to_json())
-    xlsx_path.write_bytes(report.to_xlsx())
-    annotated = build_annotated_workbook(data, source.name, report.findings, header_rows=header_rows or {})
+    report_json, report_xlsx = rendered or (report.to_json(), report.to_xlsx())
+    json_path.write_bytes(report_json)
+    xlsx_path.write_bytes(report_xlsx)
+    header_rows = {table.sheet: table.header_row for table in tables}
+    annotated = build_annotated_workbook(data, source.name, report.findings, header_rows=header_rows,
+                                         tables=tables)
     if annotated is None:
         return json_path, xlsx_path, None
     annotated_path = directory / annotated_file_name(source.name)

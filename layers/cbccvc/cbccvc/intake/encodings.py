@@ -33,16 +33,23 @@ class DecodedText:
     text: str
     encoding: str  # Python codec name, or the legacy encoding's name
     legacy: LegacyEncoding | None = None
+    # The file's own bytes when they are ``text`` in UTF-8 (after a byte order mark, if any), so
+    # parsers can skip encoding it.
+    utf8: bytes | None = None
 
 
 def decode_export_text(data: bytes, file_name: str) -> DecodedText:
     """Decode a text export; raise UnreadableFileError("FILE_ENCODING_UNKNOWN") for binary content."""
     decoded = _decode(data, file_name)
-    text = decoded.text.replace("\x00", "")
+    text = decoded.text.replace("\x00", "") if "\x00" in decoded.text else decoded.text
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     _reject_binary(text, file_name)
-    return DecodedText(text, decoded.encoding, decoded.legacy)
+    utf8 = None
+    # normalize() returns its argument itself when the text is already NFC.
+    if text is decoded.text and decoded.encoding in ("utf-8", "utf-8-sig"):
+        utf8 = data
+    return DecodedText(text, decoded.encoding, decoded.legacy, utf8)
 
 
 def decode_text(data: bytes) -> str:

@@ -26,3 +26,5 @@ class Grid:
     # A delimited text file, where a row with more or fewer cells than the header is damage.
     delimited: bool = False
     date_epoch: date = EXCEL_EPOCH_1900
+    # A hidden worksheet: not read for records, only checked for a table to warn about.
+    hidden: bool = False

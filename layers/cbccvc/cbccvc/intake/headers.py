@@ -2,8 +2,11 @@
 
 A header matches a field when its folded text (no diacritics, lower case, punctuation and
 line breaks as spaces) is the field's header or one of its aliases, also after dropping a
-hint in brackets ("Ngày sinh (dd/mm/yyyy)", "Giới tính (Nam/Nữ)", "Họ và tên (*)"). Headers
-typed with a legacy Vietnamese font (TCVN3, VNI) are decoded before matching.
+hint in brackets ("Ngày sinh (dd/mm/yyyy)", "Giới tính (Nam/Nữ)", "Họ và tên (*)"). Failing
+that, a header matches the field of the longest known header it contains when every other word
+is a qualifier that does not change the meaning ("Hệ số lương hiện hưởng", "Chức vụ hiện tại").
+"Mã đơn vị cấp trên" is another unit's code, so "cấp trên" is no qualifier. Headers typed with
+a legacy Vietnamese font (TCVN3, VNI) are decoded before matching.
 
 The header may take two rows: a group header merged over several columns ("Ngạch/chức
 danh") above the headers of its columns ("Mã ngạch" | "Bậc" | "Hệ số"), with the other
@@ -31,6 +34,16 @@ MIN_RECOGNISED_HEADERS = 3
 ROW_NUMBER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "thu tu"})
 
 _HEADER_INDEX = build_header_index()
+# Known headers as word tuples by their first word, longest first, for matching a header that contains one.
+_HEADERS_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _text, _name in sorted(_HEADER_INDEX.items(), key=lambda item: -len(item[0].split())):
+    _HEADERS_BY_FIRST_WORD.setdefault(_text.split()[0], []).append((tuple(_text.split()), _name))
+# A cell of more words than this is a sentence or a value, not a header with a qualifier.
+MAX_HEADER_WORDS = 12
+# Folded words that may follow or precede a known header without changing what it names
+# ("hiện hưởng", "hiện tại", "hiện nay", "hiện giữ", "mới nhất", "cao nhất", "đầy đủ", "ghi rõ").
+# "đang" is left out: it folds like "Đảng", and "Chức vụ Đảng" is a Party post, not the position.
+QUALIFIER_WORDS = frozenset({"hien", "huong", "tai", "nay", "giu", "moi", "nhat", "cao", "day", "du", "ghi", "ro"})
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # A date format written into the header without brackets: "Ngày sinh dd/mm/yyyy", "Ngày sinh - ngày/tháng/năm".
 _DATE_FORMAT_HINT = re.compile(r"\b(?:dd mm yyyy|dd mm yy|mm dd yyyy|yyyy mm dd|ngay thang nam)$")
@@ -87,13 +100,37 @@ def decoded_header(text: str, encoding: LegacyEncoding | None) -> str:
 def _lookup(text: str) -> str | None:
     folded = fold_header(text)
     found = _HEADER_INDEX.get(folded)
-    if found is None and ("(" in text or "[" in text):
-        found = _HEADER_INDEX.get(fold_header(_BRACKETED.sub(" ", text)))
+    if found is not None:
+        return found
+    without_brackets = folded
+    if "(" in text or "[" in text:
+        without_brackets = fold_header(_BRACKETED.sub(" ", text))
+        found = _HEADER_INDEX.get(without_brackets)
     if found is None:
         without_hint = " ".join(_DATE_FORMAT_HINT.sub(" ", folded).split())
         if without_hint != folded:
             found = _HEADER_INDEX.get(without_hint)
+    if found is None:
+        found = _contained_header(without_brackets.split())
     return found
+
+
+def _contained_header(words: list[str]) -> str | None:
+    """Return the field of the longest known header found in ``words`` when the rest are qualifiers."""
+    if len(words) > MAX_HEADER_WORDS or not any(word in QUALIFIER_WORDS for word in words):
+        return None
+    best: tuple[int, str] | None = None
+    for start, word in enumerate(words):
+        for known, name in _HEADERS_BY_FIRST_WORD.get(word, ()):
+            size = len(known)
+            if size >= len(words) or (best is not None and size <= best[0]):
+                continue
+            if tuple(words[start:start + size]) != known:
+                continue
+            rest = words[:start] + words[start + size:]
+            if all(word in QUALIFIER_WORDS for word in rest):
+                best = (size, name)
+    return best[1] if best else None
 
 
 def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[MergedRange] = ()) -> HeaderMatch | None:

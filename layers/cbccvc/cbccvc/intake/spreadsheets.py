@@ -32,8 +32,8 @@ _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|
 _WORKBOOK_PART_LIMIT = 1 << 20
 
 
-def read_workbook(data: bytes, file_name: str) -> list[Grid]:
-    """Return one grid per visible worksheet, in workbook order."""
+def read_workbook(data: bytes, file_name: str, *, include_hidden: bool = False) -> list[Grid]:
+    """Return one grid per visible worksheet (and hidden one, when asked, flagged ``hidden``), in workbook order."""
     if data.startswith(OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
         raise UnreadableFileError("FILE_PASSWORD_PROTECTED", file=file_name)
     try:
@@ -46,7 +46,8 @@ def read_workbook(data: bytes, file_name: str) -> list[Grid]:
     epoch = workbook_epoch(data)
     grids: list[Grid] = []
     for metadata in workbook.sheets_metadata:
-        if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
+        hidden = metadata.visible != python_calamine.SheetVisibleEnum.Visible
+        if hidden and not include_hidden:
             continue
         if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -71,6 +72,7 @@ def read_workbook(data: bytes, file_name: str) -> list[Grid]:
                 if bottom >= first_row and right >= first_column
             ],
             date_epoch=epoch,
+            hidden=hidden,
         ))
     return grids
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import polars as pl
+
+from cbccvc.intake.sheet import SheetData, cell_text, is_number
 from cbccvc.models import Finding, Severity
 from cbccvc.validation.values import EXCEL_EPOCH_1900
 
@@ -22,16 +27,48 @@ def column_letter(index: int) -> str:
 
 @dataclass(slots=True)
 class Column:
-    """One recognised column: its field, where it is, and its raw cell values."""
+    """One recognised column: its field, where it is, and its cells as text.
+
+    ``values`` is a String series with null for an empty cell. ``numbers`` contains the row
+    indexes whose cell was a number, for the fields where that changes a result (see
+    ``NUMBER_SENSITIVE_TEXT`` in ``intake.tables``). ``formula_errors`` maps a row index to
+    the error a formula cell showed ("#N/A"), which reads as an empty cell otherwise.
+    """
 
     field: str
     index: int  # 0-based column index in the sheet
     header: str  # the header as the agency wrote it
-    values: list[Any]
+    values: pl.Series
+    numbers: frozenset[int] = frozenset()
+    formula_errors: dict[int, str] = dataclasses.field(default_factory=dict)
+    # True where the cell is empty or white space only; computed on first use when not given.
+    blank: pl.Series | None = None
+
+    @classmethod
+    def of_cells(cls, field_name: str, index: int, header: str, cells: Sequence[Any]) -> Column:
+        """Build a column from Python cell values (numbers, dates, text), as readers and tests have them."""
+        values = pl.Series(field_name, [cell_text(cell) for cell in cells], dtype=pl.String)
+        numbers = frozenset(position for position, cell in enumerate(cells) if is_number(cell))
+        return cls(field=field_name, index=index, header=header, values=values, numbers=numbers)
 
     @property
     def letter(self) -> str:
         return column_letter(self.index)
+
+    def blank_mask(self) -> pl.Series:
+        """Return True where the cell is empty or white space only (as ``str.isspace`` counts it)."""
+        if self.blank is None:
+            self.blank = ~filled(self.values)
+        return self.blank
+
+
+# A character that is not white space for Python's str.isspace (Unicode White_Space and \x1c-\x1f).
+NOT_WHITESPACE = r"[^\s\x1c-\x1f]"
+
+
+def filled(values: pl.Series) -> pl.Series:
+    """True where a cell contains something other than white space."""
+    return values.str.contains(NOT_WHITESPACE).fill_null(False)
 
 
 @dataclass(slots=True)
@@ -40,7 +77,8 @@ class Table:
 
     ``row_numbers[i]`` is the 1-based Excel (or CSV line) number of data row ``i``; every
     column's ``values`` has the same length as ``row_numbers``. ``findings`` are what reading
-    found (damaged rows, converted legacy fonts); an error among them blocks its row.
+    found (damaged rows, converted legacy fonts, ignored columns); an error among them blocks
+    its row.
     """
 
     file_name: str
@@ -54,17 +92,16 @@ class Table:
     # Epoch of the workbook's date system, for dates stored as plain serial numbers.
     date_epoch: date = EXCEL_EPOCH_1900
     findings: list[Finding] = field(default_factory=list)
+    # The sheet the table was read from, for the annotated copy of a large file.
+    source: SheetData | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
 
-    def blocked_rows(self) -> list[bool]:
-        """Return, for each data row, whether a reading finding blocks it."""
-        blocked = [False] * len(self.row_numbers)
+    def blocked_indexes(self) -> set[int]:
+        """Return the indexes of the data rows that a reading finding blocks."""
         error_rows = {finding.row for finding in self.findings
                       if finding.severity is Severity.ERROR and finding.row is not None}
-        if error_rows:
-            for index, row in enumerate(self.row_numbers):
-                if row in error_rows:
-                    blocked[index] = True
-        return blocked
+        if not error_rows:
+            return set()
+        return {index for index, row in enumerate(self.row_numbers) if row in error_rows}

@@ -1,4 +1,4 @@
-"""Turn a grid into a column table: find the header, keep the record rows, repair what reading can.
+"""Turn a sheet into a column table: find the header, keep the record rows, repair what reading can.
 
 Rows kept as records are those with a value under a recognised header: blank rows, rows that
 only carry a row number (templates numbered in advance) and a column-number row under the
@@ -7,30 +7,33 @@ headers and at most three filled cells (the signature block: "Người lập bi�
 vị", place and date) are left out with one warning. A value merged down over several rows
 belongs to each of them.
 
-Repairs and findings made here, per column so that a 100,000-row file costs one pass per
-column plus work per distinct value:
+Repairs and findings made here run over whole columns (polars), with Python only for each
+distinct value that needs it, so a 100,000-row file costs a few column passes:
 
 - text typed with a legacy Vietnamese font (TCVN3, VNI) is converted, with a warning;
 - a cell longer than any real field value is cut, with an error on its row;
+- a formula error (#N/A, #REF!) in a recognised column is an error on its cell;
+- a column whose header names no field is a warning, because its data is not synced;
 - in a delimited text file, a row with more cells than the header (a delimiter inside an
   unquoted value shifts every later column) is an error, and a row with fewer a warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from operator import itemgetter
 from typing import Any
 
-from cbccvc.intake.grid import Grid
+import polars as pl
+
 from cbccvc.intake.headers import (
+    HEADER_SEARCH_ROWS,
     ROW_NUMBER_HEADERS,
     HeaderMatch,
     find_header,
     is_column_number_row,
 )
-from cbccvc.intake.legacy_encodings import convert_value, detect_legacy, may_be_legacy
-from cbccvc.intake.table import Column, Table, column_letter
+from cbccvc.intake.legacy_encodings import convert_value, detect_legacy
+from cbccvc.intake.sheet import SheetData, position_name
+from cbccvc.intake.table import NOT_WHITESPACE, Column, Table, column_letter
 from cbccvc.models import Finding
 from cbccvc.schema import fold_header
 from cbccvc.validation.codes import SEVERITY
@@ -42,138 +45,228 @@ LEGACY_SAMPLE_VALUES = 500
 # Fields that every real record fills and a signature block never does.
 KEY_FIELDS = ("personal_id", "birth_date")
 FOOTER_MAX_CELLS = 3
+# Fields whose check gives another result for a number cell than for the same digits typed as
+# text, and the texts for which it does (a number is written without ".0" and without exponent):
+# - an ID of 12 or more digits with at most six significant ones is what Excel keeps of a number
+#   shown as 1.23457E+11, while the same text is a valid ID;
+# - a 9-digit social insurance number stored as a number lost its leading zero;
+# - a date column reads a number as an Excel serial (1 to 9999 days, a date before 1928), and
+#   eight digits as text as a compact date ("19850905").
+NUMBER_SENSITIVE_TEXT: dict[str, str] = {
+    "personal_id": r"^[1-9]\d{5}0{6,}$",
+    "social_insurance_number": r"^\d{9}$",
+    **dict.fromkeys(
+        ("birth_date", "recruitment_date", "salary_since", "party_join_date", "party_official_date",
+         "enlistment_date", "discharge_date", "social_org_join_date"),
+        r"^\d{1,4}(?:\.\d+)?$|^\d{8}$",
+    ),
+}
+# Text with a character outside ASCII but none above U+00FF: it may be TCVN3 or VNI read as Latin-1.
+_LEGACY_CANDIDATE = r"^[\x00-\xff]*[\x80-\xff][\x00-\xff]*$"
 
 
-def table_from_grid(grid: Grid, file_name: str) -> Table | None:
-    """Return the grid's table, or None when no header row names at least three known fields."""
-    header = find_header(grid.rows, grid.merged)
+def table_from_sheet(sheet: SheetData, file_name: str) -> Table | None:
+    """Return the sheet's table, or None when no header row names at least three known fields."""
+    head = sheet.head(HEADER_SEARCH_ROWS + 1)
+    header = find_header(head, sheet.merged)
     if header is None:
         return None
-    rows = grid.rows
+    frame = sheet.frame
     start = header.last_row + 1
-    if start < len(rows) and is_column_number_row(rows[start]):
+    if start < frame.height and is_column_number_row(_row_texts(frame, start)):
         start += 1
-    _fill_merged_down(grid, start)
+    frame = _fill_merged_down(sheet, frame, start)
 
     positions = sorted(header.fields)
-    padded = _padded(rows, start, positions[-1] + 1)
-    field_cells = itemgetter(*positions)
-    record_indexes = [index for index in range(start, len(rows)) if _has_value(field_cells(padded[index]))]
-    footer = _footer_indexes(rows, record_indexes, header)
+    filled_rows, legacy, long = _scan(frame, positions, start)
+    record_indexes = _record_indexes(filled_rows, positions, start)
+    footer = _footer_indexes(frame, record_indexes, header)
     if footer:
         record_indexes = record_indexes[:-len(footer)]
-    kept_rows = [padded[index] for index in record_indexes]
+    records = _rows(frame, record_indexes)
+    filled_records = _rows(filled_rows, [index - start for index in record_indexes])
 
     table = Table(
         file_name=file_name,
-        sheet=grid.sheet,
-        header_row=grid.row_numbers[header.last_row],
-        row_numbers=[grid.row_numbers[index] for index in record_indexes],
+        sheet=sheet.sheet,
+        header_row=sheet.row_numbers[header.last_row],
+        row_numbers=[sheet.row_numbers[index] for index in record_indexes],
         columns={},
-        unrecognised_headers=[
-            text for position, text in enumerate(header.texts)
-            if text and position not in header.fields and fold_header(text) not in ROW_NUMBER_HEADERS
-        ],
+        unrecognised_headers=[text for position, text in _unrecognised(header)],
         headers_found=[text for text in header.texts if text],
-        date_epoch=grid.date_epoch,
+        date_epoch=sheet.date_epoch,
+        source=sheet,
     )
+    errors = _errors_by_position(sheet, record_indexes)
     for position in positions:
-        values = list(map(itemgetter(position), kept_rows))
-        column = Column(field=header.fields[position], index=grid.first_column + position,
-                        header=header.texts[position], values=values)
-        table.columns[column.field] = column
-        _repair_column(table, column)
+        field_name = header.fields[position]
+        column = Column(field=field_name, index=sheet.first_column + position, header=header.texts[position],
+                        values=records[position_name(position)].alias(field_name),
+                        numbers=_number_rows(sheet, field_name, position, records, record_indexes),
+                        formula_errors=errors.get(position, {}),
+                        blank=~filled_records[position_name(position)])
+        table.columns[field_name] = column
+        _repair_column(table, column, legacy=position in legacy, long=position in long)
+        _note_formula_errors(table, column)
     _note_legacy_headers(table, header)
-    if grid.delimited:
-        _check_row_widths(table, [rows[index] for index in record_indexes], header, grid.first_column)
+    _note_unrecognised(table, header, sheet.first_column)
+    if sheet.delimited:
+        _check_row_widths(table, sheet, records, record_indexes, header)
     if footer:
-        _add(table, "ROWS_NOT_RECORDS", row=grid.row_numbers[footer[0]],
-             rows=", ".join(str(grid.row_numbers[index]) for index in footer))
+        _add(table, "ROWS_NOT_RECORDS", row=sheet.row_numbers[footer[0]],
+             rows=", ".join(str(sheet.row_numbers[index]) for index in footer))
     return table
 
 
-def _padded(rows: list[list[Any]], start: int, width: int) -> list[list[Any]]:
-    """Return ``rows`` with the data rows shorter than ``width`` padded with empty cells (a copy only if needed)."""
-    if all(len(row) >= width for row in rows[start:]):
-        return rows
-    return [row if index < start or len(row) >= width else [*row, *[""] * (width - len(row))]
-            for index, row in enumerate(rows)]
+def _rows(frame: pl.DataFrame, indexes: list[int]) -> pl.DataFrame:
+    """Return the frame rows ``indexes`` (ascending), as a slice when they follow each other."""
+    if not indexes:
+        return frame.clear()
+    if indexes[-1] - indexes[0] + 1 == len(indexes):
+        return frame.slice(indexes[0], len(indexes))
+    return frame[indexes]
 
 
-def _has_value(cells: Sequence[Any]) -> bool:
-    for cell in cells:
-        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
-            continue
-        return True
-    return False
+def _row_texts(frame: pl.DataFrame, index: int) -> list[str]:
+    return ["" if value is None else value for value in frame.row(index)]
 
 
-def _fill_merged_down(grid: Grid, start: int) -> None:
-    """Copy the value of each one-column block merged over data rows into every row of the block."""
-    for block in grid.merged:
+def _is_filled(name: str) -> pl.Expr:
+    """Non-blank: neither empty nor white space only."""
+    return pl.col(name).str.contains(NOT_WHITESPACE).fill_null(False)
+
+
+def _scan(frame: pl.DataFrame, positions: list[int], start: int) -> tuple[pl.DataFrame, set[int], set[int]]:
+    """Look at every cell of the recognised columns from row ``start`` once, in parallel queries.
+
+    Returns which cells are non-blank, the positions holding a value that may be legacy-font
+    text, and those holding an over-long value. Legacy-font text read as Latin-1 has a
+    character outside ASCII and none above U+00FF: Unicode Vietnamese almost always has a
+    letter above it (ă ơ ư đ, or one with a dot below or a hook).
+    """
+    rows = frame.slice(start).lazy()
+    names = [position_name(position) for position in positions]
+    filled_rows, found = pl.collect_all([
+        rows.select(_is_filled(name) for name in names),
+        rows.select(
+            *(pl.col(name).str.contains(_LEGACY_CANDIDATE).any().alias(f"legacy{name}") for name in names),
+            *((pl.col(name).str.len_bytes() > MAX_CELL_CHARS).any().alias(f"long{name}") for name in names),
+        ),
+    ])
+    flags = found.row(0) if found.height else (False,) * (2 * len(names))
+    legacy = {position for position, hit in zip(positions, flags[:len(names)], strict=True) if hit}
+    long = {position for position, hit in zip(positions, flags[len(names):], strict=True) if hit}
+    return filled_rows, legacy, long
+
+
+def _record_indexes(filled_rows: pl.DataFrame, positions: list[int], start: int) -> list[int]:
+    """Return the frame rows from ``start`` with a value under a recognised header."""
+    if filled_rows.height == 0 or not positions:
+        return []
+    has_value = filled_rows.select(pl.any_horizontal(pl.all()).alias("has_value"))["has_value"]
+    return (has_value.arg_true() + start).to_list()
+
+
+def _fill_merged_down(sheet: SheetData, frame: pl.DataFrame, start: int) -> pl.DataFrame:
+    """Copy the value of each one-column block merged over data rows into every empty cell of the block."""
+    by_column: dict[int, list[tuple[int, int]]] = {}
+    for block in sheet.merged:
         if block.first_column != block.last_column or block.first_row < start or block.last_row <= block.first_row:
             continue
-        column = block.first_column
-        top = grid.rows[block.first_row] if block.first_row < len(grid.rows) else []
-        if column >= len(top):
+        if block.first_column >= frame.width or block.first_row >= frame.height:
             continue
-        value = top[column]
-        for index in range(block.first_row + 1, min(block.last_row, len(grid.rows) - 1) + 1):
-            row = grid.rows[index]
-            if column < len(row) and row[column] in ("", None):
-                row[column] = value
+        by_column.setdefault(block.first_column, []).append((block.first_row, min(block.last_row, frame.height - 1)))
+    if not by_column:
+        return frame
+    filled = []
+    for position, blocks in by_column.items():
+        source = list(range(frame.height))
+        for first, last in blocks:
+            source[first + 1:last + 1] = [first] * (last - first)
+        name = position_name(position)
+        values = frame[name]
+        filled.append(values.fill_null(values.gather(source)).alias(name))
+    return frame.with_columns(filled)
 
 
-def _footer_indexes(rows: list[list[Any]], record_indexes: list[int], header: HeaderMatch) -> list[int]:
+def _footer_indexes(frame: pl.DataFrame, record_indexes: list[int], header: HeaderMatch) -> list[int]:
     """Return the trailing record rows that are a signature block, not records."""
     key_positions = [position for position, name in header.fields.items() if name in KEY_FIELDS]
-    if not key_positions:
+    if not key_positions or not record_indexes:
         return []
-    footer: list[int] = []
-    for index in reversed(record_indexes):
-        row = rows[index]
-        filled = sum(1 for cell in row if cell is not None and str(cell).strip())
-        has_key = any(position < len(row) and _looks_like_key(row[position]) for position in key_positions)
-        if has_key or filled > FOOTER_MAX_CELLS:
+    # The block is a few rows: look at the last rows first, and at all only if every one qualifies.
+    for tail in (64, len(record_indexes)):
+        indexes = record_indexes[-tail:]
+        rows = frame[indexes]
+        filled = pl.sum_horizontal([_is_filled(name).cast(pl.Int32) for name in rows.columns])
+        has_key = pl.any_horizontal([pl.col(position_name(position)).str.contains(r"\d").fill_null(False)
+                                     for position in key_positions])
+        candidate = rows.select((~has_key & (filled <= FOOTER_MAX_CELLS)).alias("footer"))["footer"].to_list()
+        footer: list[int] = []
+        for index, is_footer in zip(reversed(indexes), reversed(candidate), strict=True):
+            if not is_footer:
+                break
+            footer.append(index)
+        if len(footer) < len(indexes) or tail >= len(record_indexes):
             break
-        footer.append(index)
     if len(footer) == len(record_indexes):
         return []  # no row has an ID or a date of birth: leave the findings to the checks
     return sorted(footer)
 
 
-def _looks_like_key(cell: Any) -> bool:
-    """Tell whether a cell could hold an ID or a date: a number, a date, or text with a digit."""
-    if isinstance(cell, str):
-        return any(char.isdigit() for char in cell)
-    return cell is not None
+def _errors_by_position(sheet: SheetData, record_indexes: list[int]) -> dict[int, dict[int, str]]:
+    """Return position → table row index → formula error, for the record rows."""
+    errors = sheet.marks.formula_errors()
+    if not errors:
+        return {}
+    table_index = {frame_row: index for index, frame_row in enumerate(record_indexes)}
+    by_position: dict[int, dict[int, str]] = {}
+    for (frame_row, position), value in errors.items():
+        index = table_index.get(frame_row)
+        if index is not None:
+            by_position.setdefault(position, {})[index] = value
+    return by_position
 
 
-def _repair_column(table: Table, column: Column) -> None:
+def _number_rows(sheet: SheetData, field_name: str, position: int, records: pl.DataFrame,
+                 record_indexes: list[int]) -> frozenset[int]:
+    """Return the table rows of a number-sensitive field whose cell was a number, where the text leaves it open."""
+    pattern = NUMBER_SENSITIVE_TEXT.get(field_name)
+    if pattern is None or not record_indexes:
+        return frozenset()
+    values = records[position_name(position)]
+    open_rows = values.str.contains(pattern).fill_null(False).arg_true().to_list()
+    if not open_rows:
+        return frozenset()
+    frame_rows = [record_indexes[index] for index in open_rows]
+    numbers = sheet.marks.number_rows(position, frame_rows)
+    return frozenset(index for index, frame_row in zip(open_rows, frame_rows, strict=True) if frame_row in numbers)
+
+
+def _repair_column(table: Table, column: Column, *, legacy: bool, long: bool) -> None:
     """Convert legacy-font text and cut over-long cells, looking at each distinct value once."""
-    distinct = set(column.values)
-    texts = [value for value in distinct if value.__class__ is str and not value.isascii()]
-    candidates = sorted(value for value in texts if may_be_legacy(value))
-    _convert_legacy_font(table, column, candidates)
-    long_values = {value for value in distinct if value.__class__ is str and len(value) > MAX_CELL_CHARS}
-    if long_values:
-        _cut_long_cells(table, column, long_values)
+    if legacy:
+        values = column.values
+        candidates = values.filter(values.str.contains(_LEGACY_CANDIDATE).fill_null(False)).unique().sort()
+        _convert_legacy_font(table, column, candidates.to_list())
+    if long:
+        long_mask = (column.values.str.len_chars() > MAX_CELL_CHARS).fill_null(False)
+        if long_mask.any():
+            _cut_long_cells(table, column, long_mask)
 
 
 def _convert_legacy_font(table: Table, column: Column, candidates: list[str]) -> None:
     # Sorted candidates make the sample, and so the decision, the same on every run.
     encoding = detect_legacy(candidates[:LEGACY_SAMPLE_VALUES]) if candidates else None
-    converted_cells = 0
-    if encoding is not None:
-        conversions = {value: converted for value in candidates
-                       if (converted := convert_value(value, encoding)) is not None}
-        if conversions:
-            values = column.values
-            for index, value in enumerate(values):
-                if value.__class__ is str and value in conversions:
-                    values[index] = conversions[value]
-                    converted_cells += 1
-    if encoding is not None and converted_cells:
+    if encoding is None:
+        return
+    conversions = {value: converted for value in candidates
+                   if (converted := convert_value(value, encoding)) is not None}
+    if not conversions:
+        return
+    converted_cells = int(column.values.is_in(list(conversions)).sum())
+    column.values = column.values.replace(conversions)
+    if converted_cells:
         _add(table, "CELL_LEGACY_FONT", row=table.header_row or None, column=column, encoding=encoding.value,
              cells=converted_cells)
 
@@ -187,29 +280,66 @@ def _note_legacy_headers(table: Table, header: HeaderMatch) -> None:
     _add(table, "CELL_LEGACY_FONT", row=table.header_row or None, column=column, encoding=encoding.value, cells=0)
 
 
-def _cut_long_cells(table: Table, column: Column, long_values: set[str]) -> None:
-    values = column.values
-    for index, value in enumerate(values):
-        if value.__class__ is str and value in long_values:
-            _add(table, "CELL_TOO_LONG", row=table.row_numbers[index], column=column, length=len(value),
-                 limit=MAX_CELL_CHARS)
-            values[index] = value[:MAX_CELL_CHARS]
+def _cut_long_cells(table: Table, column: Column, long_mask: pl.Series) -> None:
+    for index in long_mask.arg_true().to_list():
+        _add(table, "CELL_TOO_LONG", row=table.row_numbers[index], column=column,
+             length=len(column.values[index]), limit=MAX_CELL_CHARS)
+    column.values = pl.select(
+        pl.when(pl.lit(long_mask)).then(pl.lit(column.values).str.slice(0, MAX_CELL_CHARS))
+        .otherwise(pl.lit(column.values)).alias(column.field)
+    ).to_series()
 
 
-def _check_row_widths(table: Table, rows: list[list[Any]], header: HeaderMatch, first_column: int) -> None:
+def _note_formula_errors(table: Table, column: Column) -> None:
+    for index, value in sorted(column.formula_errors.items()):
+        _add(table, "CELL_FORMULA_ERROR", row=table.row_numbers[index], column=column, value=value)
+
+
+def _unrecognised(header: HeaderMatch) -> list[tuple[int, str]]:
+    """Return the header positions that name no field, leaving out row-number columns ("STT")."""
+    return [(position, text) for position, text in enumerate(header.texts)
+            if text and position not in header.fields and fold_header(text) not in ROW_NUMBER_HEADERS]
+
+
+def _note_unrecognised(table: Table, header: HeaderMatch, first_column: int) -> None:
+    """Warn about each column whose header names no field: its data is not synced."""
+    for position, text in _unrecognised(header):
+        table.findings.append(Finding(
+            code="COLUMN_NOT_RECOGNISED", severity=SEVERITY["COLUMN_NOT_RECOGNISED"], sheet=table.sheet,
+            column=column_letter(first_column + position), header=text,
+            params={"letter": column_letter(first_column + position)},
+        ))
+
+
+def _check_row_widths(table: Table, sheet: SheetData, records: pl.DataFrame, record_indexes: list[int],
+                      header: HeaderMatch) -> None:
+    """Report rows with more cells than the header (error) or fewer (warning)."""
+    if sheet.row_widths is None or not record_indexes:
+        return
     named = [position for position, text in enumerate(header.texts) if text]
     width = (named[-1] + 1) if named else 0
-    if all(len(row) == width for row in rows):
+    beyond = [position_name(position) for position in range(width, records.width)]
+    suspects = pl.lit(False)
+    if beyond:
+        suspects = pl.any_horizontal([_is_filled(name) for name in beyond])
+    if width:
+        suspects = suspects | pl.col(position_name(width - 1)).is_null()
+    indexes = records.with_row_index("index").filter(suspects)["index"].to_list()
+    if not indexes:
         return
-    for row_number, row in zip(table.row_numbers, rows, strict=True):
-        if len(row) > width:
-            extra = next((position for position in range(width, len(row)) if str(row[position]).strip()), None)
+    widths = sheet.row_widths([record_indexes[index] for index in indexes])
+    for index, cells in zip(indexes, widths, strict=True):
+        row_number = table.row_numbers[index]
+        if cells > width:
+            row = records.row(index)
+            extra = next((position for position in range(width, min(cells, len(row)))
+                          if row[position] is not None and row[position].strip()), None)
             if extra is not None:
-                _add(table, "ROW_TOO_MANY_CELLS", row=row_number, letter=column_letter(first_column + extra),
-                     cells=len(row), expected=width)
-        elif len(row) < width:
-            _add(table, "ROW_TOO_FEW_CELLS", row=row_number, letter=column_letter(first_column + len(row)),
-                 cells=len(row), expected=width)
+                _add(table, "ROW_TOO_MANY_CELLS", row=row_number, letter=column_letter(sheet.first_column + extra),
+                     cells=cells, expected=width)
+        elif cells < width:
+            _add(table, "ROW_TOO_FEW_CELLS", row=row_number, letter=column_letter(sheet.first_column + cells),
+                 cells=cells, expected=width)
 
 
 def _add(table: Table, code: str, *, row: int | None, column: Column | None = None, letter: str | None = None,
@@ -224,3 +354,4 @@ def _add(table: Table, code: str, *, row: int | None, column: Column | None = No
         field=column.field if column else None,
         params=params,
     ))
+

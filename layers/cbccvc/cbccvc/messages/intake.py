@@ -16,7 +16,22 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "File '{file}' is saved in the legacy encoding {encoding} (.VnTime or VNI-Times fonts); it was converted "
         "to Unicode. Check the accented letters in the report, and next time save as CSV UTF-8 with a Unicode font.",
     ),
+    "SHEET_HIDDEN_SKIPPED": Message(
+        "Trang «{sheet}» đang bị ẩn và có {rows} dòng dữ liệu; hệ thống không đọc trang ẩn nên các dòng này không "
+        "được kiểm tra và đồng bộ. Nếu cần đồng bộ, hãy bỏ ẩn trang (nhấp chuột phải vào tên trang › Bỏ ẩn) rồi "
+        "tải lên lại.",
+        "Sheet '{sheet}' is hidden and holds {rows} data rows; hidden sheets are not read, so these rows are neither "
+        "checked nor synced. To sync them, unhide the sheet (right-click the sheet tab › Unhide) and upload again.",
+    ),
     # --- Column findings ---
+    "COLUMN_NOT_RECOGNISED": Message(
+        "Cột {letter} «{header}» không khớp với trường dữ liệu nào nên dữ liệu trong cột này không được đồng bộ. "
+        "Nếu cột chứa dữ liệu cần đồng bộ, hãy đổi tiêu đề cột theo tệp mẫu (lệnh «cbccvc template»), ví dụ "
+        "«Hệ số lương», «Ngày vào Đảng»; nếu không, có thể bỏ qua cảnh báo này.",
+        "Column {letter} '{header}' matches no record field, so its data is not synced. If it holds data to sync, "
+        "rename its header as in the template ('cbccvc template'), for example 'Hệ số lương' or 'Ngày vào Đảng'; "
+        "otherwise this warning can be ignored.",
+    ),
     "CELL_LEGACY_FONT": Message(
         "Cột «{header}» được gõ bằng phông chữ bảng mã cũ {encoding}; {cells} ô đã được chuyển sang Unicode. Hãy "
         "soát lại chữ có dấu và chuyển cột sang phông Unicode (ví dụ bằng công cụ chuyển mã của Unikey).",
@@ -29,6 +44,12 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "kiểm tra ô có bị dán nhầm nội dung không.",
         "The cell holds {length} characters, over the limit of {limit} for a field; only the first {limit} were "
         "read. Check whether something was pasted into it by mistake.",
+    ),
+    "CELL_FORMULA_ERROR": Message(
+        "Ô chứa kết quả lỗi của công thức ({value}) nên không đọc được giá trị. Hãy sửa công thức, hoặc sao chép "
+        "cột rồi dán lại dạng giá trị (Dán đặc biệt › Giá trị), rồi tải lên lại.",
+        "The cell holds a formula error ({value}), so it has no value to read. Fix the formula, or copy the column "
+        "and paste it back as values (Paste Special › Values), and upload again.",
     ),
     "ROW_TOO_MANY_CELLS": Message(
         "Dòng có {cells} ô, nhiều hơn {expected} cột của dòng tiêu đề: có thể một giá trị chứa dấu phân cách mà "

@@ -14,6 +14,8 @@ LABELS: dict[str, Message] = {
     "validation.rows": Message("Tổng số dòng", "Rows"),
     "validation.valid": Message("Số hồ sơ hợp lệ (được đồng bộ)", "Valid records (to be synced)"),
     "validation.invalid": Message("Số hồ sơ có lỗi (không đồng bộ)", "Records with errors (not synced)"),
+    "validation.dropped": Message("Số dòng trùng lặp hoàn toàn với dòng trước (bỏ qua)",
+                                  "Rows repeating an earlier row exactly (left out)"),
     "validation.errors": Message("Số lỗi", "Errors"),
     "validation.warnings": Message("Số cảnh báo", "Warnings"),
     "validation.by_code": Message("Theo mã lỗi", "By code"),
@@ -36,6 +38,8 @@ LABELS: dict[str, Message] = {
     "validation.rows_with_warnings": Message("Số dòng chỉ có cảnh báo", "Rows with warnings only"),
     "severity.error": Message("Lỗi", "Error"),
     "severity.warning": Message("Cảnh báo", "Warning"),
+    # FILE_FORMAT_UNSUPPORTED's {extension} for a file name without one.
+    "extension.none": Message("không có phần mở rộng", "no extension"),
     # Reasons a full name is rejected (NAME_INVALID's {reason}).
     "name_reason.characters": Message("có chữ số hoặc ký hiệu", "it holds digits or symbols"),
     "name_reason.single_word": Message("chỉ có một từ", "it is a single word"),
@@ -67,6 +71,14 @@ LABELS: dict[str, Message] = {
     "annotated.legend_json": Message(
         "Tệp JSON được trình bày thành bảng: bản ghi thứ N nằm ở dòng N + 1 (dòng 1 là tiêu đề).",
         "The JSON file is shown as a table: record N is on row N + 1 (row 1 holds the headers).",
+    ),
+    "annotated.legend_partial": Message(
+        "Tệp có hơn {rows} dòng dữ liệu nên bản sao chỉ giữ các dòng từ đầu trang đến dòng tiêu đề và các dòng có "
+        "lỗi hoặc cảnh báo, mỗi dòng ở đúng số dòng như tệp gốc; các dòng khác để trống, các trang không có bảng dữ "
+        "liệu không được chép.",
+        "The file has more than {rows} data rows, so this copy keeps only the rows down to the header row and the "
+        "rows with errors or warnings, each at its own row number; other rows are left blank, and sheets without a "
+        "data table are not copied.",
     ),
     "annotated.file_findings": Message("Lỗi của cả tệp", "Findings about the whole file"),
     "annotated.no_findings": Message("Không có lỗi hay cảnh báo nào.", "No errors or warnings."),

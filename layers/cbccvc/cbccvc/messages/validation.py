@@ -25,8 +25,10 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "headers. Export it again in that shape.",
     ),
     "FILE_FORMAT_UNSUPPORTED": Message(
-        "Tệp «{file}» có định dạng «{extension}» không được hỗ trợ. Hãy dùng .xlsx, .xls, .csv hoặc .json.",
-        "File '{file}' has the unsupported format '{extension}'. Use .xlsx, .xls, .csv or .json.",
+        "Tệp «{file}» có định dạng «{extension}» không được hỗ trợ. Hãy dùng một trong các định dạng .xlsx, .xlsm, "
+        ".xls, .ods, .csv, .tsv, .txt hoặc .json.",
+        "File '{file}' has the unsupported format '{extension}'. Use one of .xlsx, .xlsm, .xls, .ods, .csv, .tsv, "
+        ".txt or .json.",
     ),
     "FILE_EMPTY": Message(
         "Tệp «{file}» không có dòng dữ liệu nào dưới dòng tiêu đề. Hãy kiểm tra đã xuất đúng danh sách có dữ liệu "
@@ -40,10 +42,11 @@ VALIDATION_MESSAGES: dict[str, Message] = {
     ),
     "HEADER_NOT_FOUND": Message(
         "Không tìm thấy dòng tiêu đề trong tệp «{file}». Các tiêu đề tìm thấy: {found}. "
-        "Các tiêu đề cần có: {expected}. Hãy đặt dòng tiêu đề trong 30 dòng đầu, ghi tiêu đề như tệp mẫu "
-        "(lệnh «cbccvc template»).",
-        "No header row found in file '{file}'. Headers found: {found}. Headers expected: {expected}. Put the "
-        "header row within the first 30 rows, with the headers of the template ('cbccvc template').",
+        "Các cột bắt buộc: {expected}; các cột khác trong tệp mẫu là tùy chọn. Hãy đặt dòng tiêu đề trong 30 dòng "
+        "đầu, ghi tiêu đề như tệp mẫu (lệnh «cbccvc template»).",
+        "No header row found in file '{file}'. Headers found: {found}. Required columns: {expected}; the other "
+        "columns of the template are optional. Put the header row within the first 30 rows, with the headers of "
+        "the template ('cbccvc template').",
     ),
     "HEADER_MISSING_REQUIRED": Message(
         "Tệp «{file}» thiếu cột bắt buộc: {missing}. Hãy thêm các cột này (xem tệp mẫu) rồi tải lên lại.",

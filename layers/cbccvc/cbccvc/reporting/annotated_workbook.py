@@ -10,6 +10,14 @@ sits at the row number its findings give, and the workbook is rewritten with xls
 widths come from the ``<col>`` elements of the .xlsx itself. A CSV or JSON upload becomes one
 sheet holding its table. Text that a spreadsheet would run as a formula is neutralised, like in
 every file the product writes.
+
+A file of more than ``FULL_COPY_MAX_ROWS`` data rows is copied in part. For each sheet with a
+table, the copy has the rows down to the header row and the rows with a finding, each at its
+own row number, so it still points at the cells to fix. xlsxwriter writes about 150,000 cells a
+second, so copying every row of a 100,000-row file would take longer than checking it. That
+copy is built from the sheets the validate stage read (``Table.source``), not read again; a
+number or date cell of an .xlsx keeps its type (its cell XML says which), other cells are
+written as text. Sheets without a table are left out. The last sheet says so.
 """
 
 from __future__ import annotations
@@ -20,10 +28,9 @@ import math
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from html import unescape
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -33,6 +40,9 @@ import xlsxwriter
 from cbccvc.intake import readers
 from cbccvc.intake.grid import Grid
 from cbccvc.intake.spreadsheets import OLE_MAGIC, ZIP_MAGIC
+from cbccvc.intake.table import Table
+from cbccvc.intake.xlsx_fast import XlsxMarks
+from cbccvc.intake.xlsx_parts import column_widths
 from cbccvc.messages import Language, label
 from cbccvc.models import BatchKeys, Finding, Severity
 from cbccvc.reporting.spreadsheet import neutralise
@@ -56,14 +66,12 @@ PAPER_A3 = 8  # xlsxwriter's paper index
 # Row height (points) per line of the 9-point summary text, and Excel's largest row height.
 SUMMARY_LINE_HEIGHT = 12.0
 MAX_ROW_HEIGHT = 409.0
-# How much of a sheet's XML is read to find its <cols> element, which precedes <sheetData>.
-COLS_SEARCH_BYTES = 1 << 20
+# Above this many data rows in all tables, the copy contains the header rows and the rows with findings only.
+FULL_COPY_MAX_ROWS = 5_000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
 _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
-_ATTRIBUTE = re.compile(r'([A-Za-z_][\w.:-]*)\s*=\s*"([^"]*)"')
-_SHEET_ELEMENT = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
-_RELATIONSHIP_ELEMENT = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_COL_ELEMENT = re.compile(r"<(?:\w+:)?col\b([^>]*)/?>")
 
 
 @dataclass(slots=True)
@@ -96,19 +104,76 @@ def annotated_file_name(file_name: str) -> str:
 
 def build_annotated_workbook(data: bytes, file_name: str, findings: Sequence[Finding],
                              language: Language = Language.VI,
-                             header_rows: Mapping[str | None, int] | None = None) -> bytes | None:
+                             header_rows: Mapping[str | None, int] | None = None, *,
+                             tables: Sequence[Table] | None = None) -> bytes | None:
     """Return the annotated copy of the upload as .xlsx bytes; None when the upload cannot be read.
 
     ``header_rows`` maps each table's sheet (None for CSV and JSON) to its 1-based header row,
     as the intake reader found it. Without it, the upload is read again to find them.
+    ``tables`` are the tables the validate stage read; a large file is copied in part from them.
     """
-    sheets = read_source_sheets(data, file_name, language)
-    if sheets is None:
+    is_json = readers.file_extension(file_name) in readers.JSON_EXTENSIONS
+    if tables and sum(len(table) for table in tables) > FULL_COPY_MAX_ROWS and all(table.source for table in tables):
+        sheets = _partial_sheets(data, tables, findings, language, is_json=is_json)
+        header_rows = {table.sheet: table.header_row for table in tables}
+        return _AnnotatedWriter(sheets, findings, language, header_rows, is_json=is_json,
+                                partial=True).write()
+    source_sheets = read_source_sheets(data, file_name, language)
+    if source_sheets is None:
         return None
     if header_rows is None:
         header_rows = find_header_rows(data, file_name)
-    is_json = readers.file_extension(file_name) in readers.JSON_EXTENSIONS
-    return _AnnotatedWriter(sheets, findings, language, header_rows, is_json=is_json).write()
+    return _AnnotatedWriter(source_sheets, findings, language, header_rows, is_json=is_json).write()
+
+
+def _partial_sheets(data: bytes, tables: Sequence[Table], findings: Sequence[Finding], language: Language, *,
+                    is_json: bool) -> list[SourceSheet]:
+    """Return, for each table, its rows down to the header row and its rows with findings, with cell types."""
+    rows_by_sheet: dict[str | None, set[int]] = defaultdict(set)
+    for finding in findings:
+        if finding.row is not None:
+            rows_by_sheet[finding.sheet].add(finding.row)
+    widths = _xlsx_column_widths(data) if data.startswith(ZIP_MAGIC) else {}
+    sheets = []
+    for table in tables:
+        source = table.source
+        if source is None:  # pragma: no cover - the caller checked
+            continue
+        wanted = rows_by_sheet.get(table.sheet, set())
+        indexes = [index for index, number in enumerate(source.row_numbers)
+                   if number <= table.header_row or number in wanted]
+        rows = [list(row) for row in source.frame[indexes].iter_rows()] if indexes else []
+        if isinstance(source.marks, XlsxMarks):
+            _restore_cell_types(rows, indexes, source.marks)
+        sheets.append(SourceSheet(
+            name=table.sheet or label("annotated.data_sheet", language), finding_sheet=table.sheet, rows=rows,
+            row_numbers=[source.row_numbers[index] for index in indexes], first_column=source.first_column,
+            widths=widths.get(table.sheet or "", {}), row_shift=1 if is_json else 0,
+        ))
+    return sheets
+
+
+def _restore_cell_types(rows: list[list[Any]], indexes: Sequence[int], marks: XlsxMarks) -> None:
+    """Turn the text of number and date cells back into numbers and dates (in place)."""
+    numbers = marks.xml.number_columns(indexes)
+    for row, index in zip(rows, indexes, strict=True):
+        for column in numbers.get(index, ()):
+            position = column - marks.first_column
+            if 0 <= position < len(row) and isinstance(row[position], str):
+                row[position] = _typed(row[position])
+
+
+def _typed(text: str) -> Any:
+    """Return a number or date cell's text as the value it was ("1985-09-05" → date, "2.67" → 2.67)."""
+    try:
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        if _ISO_DATETIME.match(text):
+            return datetime.fromisoformat(text)
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def find_header_rows(data: bytes, file_name: str) -> dict[str | None, int]:
@@ -168,56 +233,11 @@ def _workbook_sheets(data: bytes, grids: Sequence[Grid]) -> list[SourceSheet]:
 
 
 def _xlsx_column_widths(data: bytes) -> dict[str, dict[int, float]]:
-    """Read each sheet's column widths (0-based column → width in characters) from the .xlsx parts.
-
-    Only the small parts are read whole (workbook.xml and its relationships); of each sheet's
-    XML only the start, where <cols> precedes the cell data. Attributes are read with patterns
-    rather than an XML parser, so a hostile file cannot expand entities here.
-    """
-    widths: dict[str, dict[int, float]] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return widths
-        targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"))
-        for attributes in _elements(_SHEET_ELEMENT, archive.read("xl/workbook.xml").decode("utf-8", "replace")):
-            name = unescape(attributes.get("name", ""))
-            target = targets.get(attributes.get("r:id", ""))
-            if not name or target is None:
-                continue
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            if part in names:
-                widths[name] = _sheet_widths(archive, part)
-    return widths
-
-
-def _relationship_targets(text: str) -> dict[str, str]:
-    return {attributes["Id"]: attributes["Target"] for attributes in _elements(_RELATIONSHIP_ELEMENT, text)
-            if "Id" in attributes and "Target" in attributes}
-
-
-def _elements(pattern: re.Pattern[str], text: str) -> Iterable[dict[str, str]]:
-    for match in pattern.finditer(text):
-        yield dict(_ATTRIBUTE.findall(match.group(1)))
-
-
-def _sheet_widths(archive: zipfile.ZipFile, part: str) -> dict[int, float]:
-    with archive.open(part) as stream:
-        head = stream.read(COLS_SEARCH_BYTES).decode("utf-8", "replace")
-    head = head.split("<sheetData", 1)[0]
-    widths: dict[int, float] = {}
-    for attributes in _elements(_COL_ELEMENT, head):
-        try:
-            first, last, width = int(attributes["min"]), int(attributes["max"]), float(attributes["width"])
-        except (KeyError, ValueError):
-            continue
-        # The file stores the width with the cell padding (5 pixels of a 7-pixel character).
-        # xlsxwriter adds the padding itself, so it is taken off here.
-        width = 0.0 if attributes.get("hidden") in {"1", "true"} else max(width - 5 / 7, 0.5)
-        # A <col> may span to column 16384; only the columns a sheet can hold data in matter.
-        for column in range(first - 1, min(last, first + 512)):
-            widths[column] = width
-    return widths
+    """Read each sheet's column widths (0-based column → width in characters) from the .xlsx parts."""
+    try:
+        return column_widths(data)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return {}
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -241,11 +261,12 @@ class _AnnotatedWriter:
     """Writes the sheets row by row (xlsxwriter's constant-memory mode) with fills and comments."""
 
     def __init__(self, sheets: list[SourceSheet], findings: Sequence[Finding], language: Language,
-                 header_rows: Mapping[str | None, int], *, is_json: bool) -> None:
+                 header_rows: Mapping[str | None, int], *, is_json: bool, partial: bool = False) -> None:
         self.sheets = sheets
         self.header_rows = header_rows
         self.language = language
         self.is_json = is_json
+        self.partial = partial
         self.file_findings = [finding for finding in findings if finding.row is None]
         self.by_sheet: dict[str | None, dict[int, _RowFindings]] = defaultdict(dict)
         for finding in findings:
@@ -394,6 +415,8 @@ class _AnnotatedWriter:
         ]
         if self.is_json:
             lines.append((label("annotated.legend_json", self.language), None))
+        if self.partial:
+            lines.append((label("annotated.legend_partial", self.language, rows=FULL_COPY_MAX_ROWS), None))
         lines.append(("", None))
         lines.append((label("annotated.file_findings", self.language), bold))
         if self.file_findings:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
+
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,3 +19,8 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def neutralised(values: pl.Expr) -> pl.Expr:
+    """Neutralise text over a column, as ``neutralise`` does for one value."""
+    return pl.when(values.str.contains(r"^[=+\-@\t\r]")).then(pl.concat_str([pl.lit("'"), values])).otherwise(values)

@@ -12,14 +12,16 @@ import io
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
+import polars as pl
 
 from cbccvc.messages import LABELS, Language, label, render
 from cbccvc.models import Finding, Severity
-from cbccvc.reporting.spreadsheet import neutralise
+from cbccvc.reporting.spreadsheet import neutralise, neutralised
+from cbccvc.reporting.xlsx_writer import Sheet, Style, Workbook, xml_text
 
 REPORT_VERSION = 1
 # Columns of the details sheet that get their own format.
@@ -37,6 +39,10 @@ class ValidationReport:
     staged: int
     invalid: int
     findings: tuple[Finding, ...]
+    # Exact repeats of an earlier row, left out: rows = staged + invalid + dropped.
+    dropped: int = 0
+    _messages: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _frame: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
@@ -53,7 +59,7 @@ class ValidationReport:
         counter = Counter(finding.header for finding in self.findings if finding.header)
         return dict(counter.most_common())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, include_findings: bool = True) -> dict[str, Any]:
         return {
             "version": REPORT_VERSION,
             "batch_id": self.batch_id,
@@ -64,50 +70,97 @@ class ValidationReport:
                 "rows": self.rows,
                 "valid": self.staged,
                 "invalid": self.invalid,
+                "dropped": self.dropped,
                 "errors": self.errors,
                 "warnings": self.warnings,
                 "by_code": self.counts_by_code(),
                 "by_column": self.counts_by_column(),
             },
-            "findings": [_finding_dict(finding) for finding in self.findings],
+            "findings": [_finding_dict(finding, message) for finding, message in zip(
+                self.findings, self.messages(), strict=True)] if include_findings else [],
         }
 
     def to_json(self) -> bytes:
         # Sorted keys and fixed separators make the bytes reproducible, since the manifest
-        # carries their hash.
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        # carries their hash. One finding per line keeps the file readable, and lets the C
+        # encoder write each line (json.dumps with ``indent`` runs in pure Python).
+        members = {name: _json(value) for name, value in self.to_dict(include_findings=False).items()}
+        lines = _json_lines(self.findings_frame())
+        members["findings"] = "[\n" + lines.replace("\n", ",\n") + "\n]" if lines else "[]"
+        return ("{" + ",".join(f"{_json(name)}:{members[name]}" for name in sorted(members)) + "}").encode("utf-8")
 
     def to_xlsx(self) -> bytes:
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                "strings_to_urls": False})
+        workbook = Workbook()
         _write_summary(workbook, self)
         _write_details(workbook, self)
-        workbook.close()
-        return buffer.getvalue()
+        return workbook.to_bytes()
+
+    def findings_frame(self) -> pl.DataFrame:
+        """Return the findings as columns (those of the JSON report), to write them all at once."""
+        if self._frame is None:
+            frame = pl.DataFrame({
+                "cell": [finding.cell for finding in self.findings],
+                "code": [finding.code for finding in self.findings],
+                "column": [finding.column for finding in self.findings],
+                "field": [finding.field for finding in self.findings],
+                "header": [finding.header for finding in self.findings],
+                "message": self.messages(),
+                "row": pl.Series([finding.row for finding in self.findings], dtype=pl.Int64),
+                "severity": [finding.severity.value for finding in self.findings],
+                "sheet": [finding.sheet for finding in self.findings],
+            }, schema_overrides=dict.fromkeys(("cell", "code", "column", "field", "header", "message", "severity",
+                                               "sheet"), pl.String))
+            object.__setattr__(self, "_frame", frame)
+        assert self._frame is not None  # noqa: S101 - set just above
+        return self._frame
+
+    def messages(self) -> list[str]:
+        """Return each finding's Vietnamese message, rendered once for the JSON and the XLSX."""
+        if self._messages is None:
+            object.__setattr__(self, "_messages", [finding_message(finding) for finding in self.findings])
+        assert self._messages is not None  # noqa: S101 - set just above
+        return self._messages
 
 
 def build_report(*, batch_id: str, agency_code: str, file_name: str, generated_at: str, rows: int, staged: int,
-                 invalid: int, findings: Sequence[Finding]) -> ValidationReport:
+                 invalid: int, findings: Sequence[Finding], dropped: int = 0) -> ValidationReport:
     ordered = sorted(findings, key=lambda finding: (
-        finding.sheet or "", finding.row or 0, finding.column or "", finding.code))
+        finding.sheet or "", finding.row or 0, _column_order(finding.column), finding.code))
     return ValidationReport(batch_id=batch_id, agency_code=agency_code, file_name=file_name,
                             generated_at=generated_at, rows=rows, staged=staged, invalid=invalid,
-                            findings=tuple(ordered))
+                            findings=tuple(ordered), dropped=dropped)
 
 
-# Parameters that carry a reason code rather than text, and the label family that words them.
-_WORDED_PARAMS = {"reason": "name_reason"}
+def _column_order(letters: str | None) -> tuple[int, str]:
+    """Sort columns as a sheet does: Z before AA."""
+    return (len(letters), letters) if letters else (0, "")
+
+
+# Parameters that carry a code rather than text, and the label family that words them.
+_WORDED_PARAMS = {"reason": "name_reason", "extension": "extension"}
 
 
 def finding_message(finding: Finding, language: Language = Language.VI) -> str:
     """Render the finding's message: what is wrong and how to fix it."""
+    return render(finding.code, language, **message_params(finding, language))
+
+
+def message_params(finding: Finding, language: Language) -> dict[str, Any]:
+    """Return the finding's parameters as its message shows them: codes worded, numbers localised."""
     params = {"header": finding.header or "", **finding.params}
     for name, family in _WORDED_PARAMS.items():
         key = f"{family}.{params.get(name)}"
         if key in LABELS:
             params[name] = label(key, language)
-    return render(finding.code, language, **params)
+    return localised_numbers(params, language)
+
+
+def localised_numbers(params: dict[str, Any], language: Language) -> dict[str, Any]:
+    """Write decimal numbers with the language's decimal mark: "4,33" in Vietnamese, "4.33" in English."""
+    if language is not Language.VI:
+        return params
+    return {name: str(value).replace(".", ",") if isinstance(value, Decimal | float) else value
+            for name, value in params.items()}
 
 
 def rows_by_severity(findings: Sequence[Finding]) -> tuple[int, int]:
@@ -123,7 +176,11 @@ def rows_by_severity(findings: Sequence[Finding]) -> tuple[int, int]:
     return errors, len(worst) - errors
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _finding_dict(finding: Finding, message: str) -> dict[str, Any]:
     return {
         "code": finding.code,
         "severity": finding.severity.value,
@@ -133,26 +190,28 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         "cell": finding.cell,
         "header": finding.header,
         "field": finding.field,
-        "message": finding_message(finding),
+        "message": message,
     }
 
 
-def _write_summary(workbook: Any, report: ValidationReport) -> None:
-    sheet = workbook.add_worksheet(label("validation.sheet_summary"))
-    bold = workbook.add_format({"bold": True})
-    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    title = workbook.add_format({"bold": True, "font_size": 14})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    severity_formats = {
-        Severity.ERROR: workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "valign": "top"}),
-        Severity.WARNING: workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#7F6000", "valign": "top"}),
-    }
-    _fit_page_width(sheet)
-    sheet.set_column(0, 0, 42)
-    sheet.set_column(1, 1, 14)
-    sheet.set_column(2, 2, 10)
-    sheet.set_column(3, 3, 90)
-    sheet.write_string(0, 0, label("validation.title"), title)
+_HEAD = Style(bold=True, fill="DDEBF7", border=True)
+_BOLD = Style(bold=True)
+_TITLE = Style(bold=True, font_size=14)
+_WRAP = Style(wrap=True, top=True)
+_TOP = Style(top=True)
+_SEVERITY_STYLES = {
+    Severity.ERROR: Style(fill="FFC7CE", font_color="9C0006", top=True),
+    Severity.WARNING: Style(fill="FFEB9C", font_color="7F6000", top=True),
+}
+
+
+def _write_summary(workbook: Workbook, report: ValidationReport) -> None:
+    sheet = workbook.add_sheet(label("validation.sheet_summary"))
+    head, bold, title, wrap = (sheet.style(style) for style in (_HEAD, _BOLD, _TITLE, _WRAP))
+    severity_styles = {severity: sheet.style(style) for severity, style in _SEVERITY_STYLES.items()}
+    for column, width in enumerate((42, 14, 10, 90)):
+        sheet.set_width(column, width)
+    sheet.write_row(0, [(label("validation.title"), title)])
     rows_with_errors, rows_with_warnings = rows_by_severity(report.findings)
     facts = [
         ("validation.file", report.file_name),
@@ -162,6 +221,7 @@ def _write_summary(workbook: Any, report: ValidationReport) -> None:
         ("validation.rows", report.rows),
         ("validation.valid", report.staged),
         ("validation.invalid", report.invalid),
+        ("validation.dropped", report.dropped),
         ("validation.rows_with_errors", rows_with_errors),
         ("validation.rows_with_warnings", rows_with_warnings),
         ("validation.errors", report.errors),
@@ -169,43 +229,31 @@ def _write_summary(workbook: Any, report: ValidationReport) -> None:
     ]
     row = 2
     for key, value in facts:
-        sheet.write_string(row, 0, label(key), bold)
-        _write_cell(sheet, row, 1, value)
+        sheet.write_row(row, [(label(key), bold), (_cell(value), 0)])
         row += 1
     row += 1
     if report.rows:  # a file rejected before its rows were read has no marked-up copy to point to
-        sheet.merge_range(row, 0, row, 3, "", wrap)
         what_next = label("validation.what_next", annotated=_annotated_name(report.file_name))
-        sheet.write_string(row, 0, neutralise(what_next), wrap)
-        sheet.set_row(row, 32)
+        sheet.write_row(row, [(neutralise(what_next), wrap), (None, wrap), (None, wrap), (None, wrap)], height=32)
+        sheet.merge(row, 0, 3)
 
     row += 2
     examples = _first_by_code(report.findings)
-    for column, key in enumerate(("by_code", "count", "severity_column", "example")):
-        sheet.write_string(row, column, label(f"validation.{key}"), head)
+    sheet.write_row(row, [(label(f"validation.{key}"), head)
+                          for key in ("by_code", "count", "severity_column", "example")])
     for code, count in report.counts_by_code().items():
         row += 1
         example = examples[code]
-        sheet.write_string(row, 0, code)
-        sheet.write_number(row, 1, count)
-        sheet.write_string(row, 2, label(f"severity.{example.severity.value}"), severity_formats[example.severity])
         place = f"{example.cell}: " if example.cell else ""
-        sheet.write_string(row, 3, neutralise(place + finding_message(example)), wrap)
+        sheet.write_row(row, [(code, 0), (count, 0),
+                              (label(f"severity.{example.severity.value}"), severity_styles[example.severity]),
+                              (neutralise(place + finding_message(example)), wrap)])
 
     row += 2
-    sheet.write_string(row, 0, label("validation.by_column"), head)
-    sheet.write_string(row, 1, label("validation.count"), head)
+    sheet.write_row(row, [(label("validation.by_column"), head), (label("validation.count"), head)])
     for header, count in report.counts_by_column().items():
         row += 1
-        _write_cell(sheet, row, 0, header)
-        sheet.write_number(row, 1, count)
-
-
-def _fit_page_width(sheet: Any) -> None:
-    """Print (or export to PDF) the sheet landscape, as wide as one page."""
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
+        sheet.write_row(row, [(_cell(header), 0), (count, 0)])
 
 
 def _first_by_code(findings: Sequence[Finding]) -> dict[str, Finding]:
@@ -221,47 +269,70 @@ def _annotated_name(file_name: str) -> str:
     return annotated_file_name(file_name)
 
 
-def _write_details(workbook: Any, report: ValidationReport) -> None:
-    sheet = workbook.add_worksheet(label("validation.sheet_details"))
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
-    severity_formats = {
-        Severity.ERROR: workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "valign": "top"}),
-        Severity.WARNING: workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#7F6000", "valign": "top"}),
-    }
-    _fit_page_width(sheet)
-    sheet.repeat_rows(0)
+def _write_details(workbook: Workbook, report: ValidationReport) -> None:
+    sheet = workbook.add_sheet(label("validation.sheet_details"))
+    head = sheet.style(Style(bold=True, fill="DDEBF7", border=True, wrap=True))
     headers = [label(f"validation.{key}") for key in ("sheet", "row", "cell", "column", "severity", "code", "message")]
     widths = [16, 8, 8, 28, 10, 28, 100]
-    for column, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        sheet.write_string(0, column, header, bold)
-        sheet.set_column(column, column, width)
-    sheet.freeze_panes(1, 0)
-    for row, finding in enumerate(report.findings, start=1):
-        severity = label(f"severity.{finding.severity.value}")
-        message = finding_message(finding)
-        cells = [finding.sheet or "", finding.row, finding.cell or "", finding.header or "", severity, finding.code,
-                 message]
-        # Spreadsheet programs do not always grow a row to fit wrapped text, so the height is set.
-        lines = 1 + len(message) // int(widths[MESSAGE_COLUMN] * 1.1)
-        if lines > 1:
-            sheet.set_row(row, 15 * lines)
-        for column, value in enumerate(cells):
-            cell_format = top
-            if column == SEVERITY_COLUMN:
-                cell_format = severity_formats[finding.severity]
-            elif column == MESSAGE_COLUMN:
-                cell_format = wrap
-            _write_cell(sheet, row, column, value, cell_format)
-    if report.findings:
-        sheet.autofilter(0, 0, len(report.findings), len(headers) - 1)
+    for column, width in enumerate(widths):
+        sheet.set_width(column, width)
+    sheet.write_row(0, [(header, head) for header in headers])
+    sheet.freeze_first_row = True
+    sheet.repeat_first_row = True
+    if not report.findings:
+        return
+    sheet.write_rows_xml(_detail_rows(sheet, report.findings_frame(), int(widths[MESSAGE_COLUMN] * 1.1)),
+                         last_row=len(report.findings), last_column=len(headers) - 1)
+    sheet.autofilter = (len(report.findings), len(headers) - 1)
 
 
-def _write_cell(sheet: Any, row: int, column: int, value: Any, cell_format: Any = None) -> None:
-    if value is None:
-        return
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(row, column, value, cell_format)
-        return
-    sheet.write_string(row, column, neutralise(str(value)), cell_format)
+def _detail_rows(sheet: Sheet, findings: pl.DataFrame, per_line: int) -> str:
+    """Return the XML of the details rows, one per finding from row 2, built over columns."""
+    top, wrap = sheet.style(_TOP), sheet.style(_WRAP)
+    severity_style = {severity.value: sheet.style(style) for severity, style in _SEVERITY_STYLES.items()}
+    severity_label = {severity.value: label(f"severity.{severity.value}") for severity in Severity}
+    number = (pl.int_range(pl.len()) + 2).cast(pl.String)
+    lines = pl.col("message").str.len_chars() // per_line + 1
+    row_start = pl.concat_str([
+        pl.lit('<row r="'), number,
+        pl.when(lines > 1).then(pl.format('" ht="{}" customHeight="1">', lines * 15)).otherwise(pl.lit('">')),
+    ])
+
+    def text_cell(letter: str, value: pl.Expr, style: int | pl.Expr) -> pl.Expr:
+        style_text = pl.lit(str(style)) if isinstance(style, int) else style.cast(pl.String)
+        return pl.concat_str([pl.lit(f'<c r="{letter}'), number, pl.lit('" s="'), style_text,
+                              pl.lit('" t="inlineStr"><is><t xml:space="preserve">'), value.fill_null(""),
+                              pl.lit("</t></is></c>")])
+
+    # A finding about the whole file has no row: its cell is left blank.
+    row_number = pl.concat_str([pl.lit('<c r="B'), number, pl.lit(f'" s="{top}"><v>'), pl.col("row").cast(pl.String),
+                                pl.lit("</v></c>")])
+    row_cell = row_number.fill_null(pl.concat_str([pl.lit('<c r="B'), number, pl.lit(f'" s="{top}"/>')]))
+    xml = findings.select(pl.concat_str([
+        row_start,
+        text_cell("A", xml_text(neutralised(pl.col("sheet"))), top),
+        row_cell,
+        text_cell("C", pl.col("cell"), top),
+        text_cell("D", xml_text(neutralised(pl.col("header"))), top),
+        text_cell("E", pl.col("severity").replace_strict(severity_label),
+                  pl.col("severity").replace_strict(severity_style, return_dtype=pl.Int64)),
+        text_cell("F", pl.col("code"), top),
+        text_cell("G", xml_text(neutralised(pl.col("message"))), wrap),
+        pl.lit("</row>"),
+    ]).alias("xml"))
+    return "".join(xml["xml"].to_list())
+
+
+def _json_lines(findings: pl.DataFrame) -> str:
+    """Return one JSON object per finding and line, keys sorted, as polars writes them."""
+    if findings.height == 0:
+        return ""
+    buffer = io.BytesIO()
+    findings.select(sorted(findings.columns)).write_ndjson(buffer)
+    return buffer.getvalue().decode("utf-8").removesuffix("\n")
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    return neutralise(str(value))
