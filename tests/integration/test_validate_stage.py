@@ -186,3 +186,27 @@ def test_canned_s3_event_decodes_key(pipeline: LocalPipeline) -> None:
     (outcome,) = result["batches"]
     assert outcome["state"] == "validated"
     assert pipeline.batch(outcome["batch_id"])["source_key"] == key
+
+
+def test_expired_manifest_renewed_by_upload(pipeline: LocalPipeline) -> None:
+    data = SAMPLE_EXPORT.read_bytes()
+    first = pipeline.upload_export(data, SAMPLE_EXPORT.name)
+    old_manifest = pipeline.manifest(first["batch_id"])
+    # The approver waited too long: the manifest's validity ended before anyone signed.
+    pipeline.state.update_batch(first["batch_id"], {"manifest_expires_at": "2026-01-01T00:00:00+00:00"})
+    again = pipeline.upload_export(data, SAMPLE_EXPORT.name)
+    assert again["batch_id"] == first["batch_id"]
+    assert again["state"] == "validated"
+    assert again["duplicate_event"] is False
+    new_manifest = pipeline.manifest(first["batch_id"])
+    assert new_manifest != old_manifest
+    assert pipeline.sign_and_upload(first["batch_id"])["state"] == "approved"
+
+
+def test_live_manifest_not_renewed(pipeline: LocalPipeline) -> None:
+    data = SAMPLE_EXPORT.read_bytes()
+    first = pipeline.upload_export(data, SAMPLE_EXPORT.name)
+    manifest = pipeline.manifest(first["batch_id"])
+    again = pipeline.upload_export(data, SAMPLE_EXPORT.name)
+    assert again["duplicate_event"] is True
+    assert pipeline.manifest(first["batch_id"]) == manifest

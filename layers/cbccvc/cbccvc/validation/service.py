@@ -127,7 +127,7 @@ class ValidateService:
         batch_id = make_batch_id(upload.agency_code, source_sha256)
         logger.append_keys(batch_id=batch_id)
         batch = self._find_or_create_batch(batch_id, upload, key, source_sha256, len(data), version=version)
-        if batch["state"] == BatchState.REJECTED and self._is_new_upload(batch, key, version):
+        if self._may_reopen(batch, key, version):
             batch = self._reopen(batch, upload, key, version)
         if batch["state"] != BatchState.RECEIVED:
             logger.info("duplicate_upload_ignored", state=batch["state"])
@@ -144,28 +144,46 @@ class ValidateService:
             return self._reject_unmatched(batch, keys, upload, results)
         return self._stage(batch, keys, upload, results)
 
-    def _is_new_upload(self, batch: dict[str, Any], key: str, version: str | None) -> bool:
-        """Return whether a rejected batch's bytes arrived again as a new upload, not a repeated event.
+    def _may_reopen(self, batch: dict[str, Any], key: str, version: str | None) -> bool:
+        """Return whether a new upload of a batch's bytes may check the batch again.
 
-        Only a rejection at the validate stage is retried: the file may have had a wrong name, or
-        the population register may have been down. A batch rejected at approval keeps waiting for
-        a valid signature instead.
+        A repeated S3 event (same key and version) never does. A new upload does when the batch
+        was rejected at the validate stage (the file had a wrong name, or the population register
+        was down), or when its manifest expired before anyone approved it: the only way to
+        approve that data is a new manifest. A batch rejected at approval with a live manifest
+        keeps waiting for a valid signature instead.
         """
-        if batch.get("rejection", {}).get("stage") != "validate":
+        if (batch.get("source_key"), batch.get("source_version")) == (key, version):
             return False
-        return (batch.get("source_key"), batch.get("source_version")) != (key, version)
+        state = BatchState(batch["state"])
+        rejected_at_validation = state is BatchState.REJECTED and batch.get("rejection", {}).get("stage") == "validate"
+        return rejected_at_validation or self._manifest_expired_unapproved(batch, state)
+
+    @staticmethod
+    def _manifest_expired_unapproved(batch: dict[str, Any], state: BatchState) -> bool:
+        awaiting_approval = state is BatchState.VALIDATED or (
+            state is BatchState.REJECTED and batch.get("rejection", {}).get("stage") == "approval")
+        expires_at = batch.get("manifest_expires_at")
+        if not awaiting_approval or not isinstance(expires_at, str):
+            return False
+        return datetime.now(UTC) > datetime.fromisoformat(expires_at)
 
     def _reopen(self, batch: dict[str, Any], upload: UploadKey, key: str, version: str | None) -> dict[str, Any]:
-        moved = self.state.transition(
-            batch["batch_id"], upload.agency_code,
-            from_states=[BatchState.REJECTED], to_state=BatchState.RECEIVED,
-            updates={"source_key": key, "source_version": version, "file_name": upload.file_name,
-                     "attempt": int(batch.get("attempt", 1)) + 1, "rejection": None},
-            extra_condition="rejection.stage = :validate_stage",
-            extra_values={":validate_stage": "validate"},
-            agency_counters={"batches_rejected": -1},
-        )
-        logger.info("rejected_batch_reopened", moved=moved)
+        state = BatchState(batch["state"])
+        rejected_at_validation = state is BatchState.REJECTED and batch.get("rejection", {}).get("stage") == "validate"
+        updates: dict[str, Any] = {"source_key": key, "source_version": version, "file_name": upload.file_name,
+                                   "attempt": int(batch.get("attempt", 1)) + 1, "rejection": None}
+        counters: dict[str, int] = {}
+        if rejected_at_validation:
+            counters["batches_rejected"] = -1
+        else:
+            # An expired manifest: the next one gets a new nonce and validity window.
+            created_at = datetime.now(UTC).replace(microsecond=0)
+            updates |= {"manifest_nonce": secrets.token_hex(16), "manifest_created_at": created_at.isoformat(),
+                        "manifest_expires_at": (created_at + self.options.manifest_validity).isoformat()}
+        moved = self.state.transition(batch["batch_id"], upload.agency_code, from_states=[state],
+                                      to_state=BatchState.RECEIVED, updates=updates, agency_counters=counters)
+        logger.info("batch_reopened", moved=moved, previous_state=state.value)
         return self.state.get_batch(batch["batch_id"]) or batch
 
     def _note_ignored(self, key: str, code: str, /, **params: Any) -> None:
