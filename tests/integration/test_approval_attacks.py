@@ -14,13 +14,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from asn1crypto import algos, cms, tsp
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from cbccvc.approval.registry import approver_entry
 from cbccvc.models import BatchKeys
 from cbccvc.signing.cms import KeySigner, sign_detached
-from cbccvc_local.certificates import TestCertificateKind, make_test_certificate
+from cbccvc.signing.verification import MAX_EMBEDDED_CERTIFICATES, MAX_SIGNATURE_BYTES
+from cbccvc_local.certificates import TestCertificateKind, make_crl, make_test_certificate
 from cbccvc_local.pipeline import (
     DEFAULT_AGENCY_NAME,
     LocalPipeline,
@@ -31,9 +34,15 @@ from cbccvc_local.pipeline import (
 from cbccvc_local.pki import DemoPki, ensure_demo_pki
 from tests.integration.approval_support import (
     WeakDigestSigner,
+    add_certificates,
+    forged_issuing_ca,
     merge_signers,
+    notice,
     recorded_rejection,
+    replace_attribute,
+    resign,
     rewrite_manifest,
+    same_name_issuers,
     small_batch,
 )
 
@@ -164,6 +173,90 @@ def one_bad_signer(pipeline: LocalPipeline, batch_id: str) -> bytes:
     return merge_signers(good, bad)
 
 
+def too_large(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    return sign_detached(pipeline.manifest(batch_id), pipeline.pki.approver_signer()) + b"\x00" * MAX_SIGNATURE_BYTES
+
+
+def same_name_issuer_flood(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    # Ten candidate issuers with one name would make path building try 10! orders (minutes, gigabytes).
+    signature = sign_detached(pipeline.manifest(batch_id), pipeline.pki.approver_signer())
+    return add_certificates(signature, same_name_issuers(pipeline.pki.load_issuing_ca(), 8), first=True)
+
+
+def many_certificates(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    issuing = pipeline.pki.load_issuing_ca()
+    extra = [make_test_certificate(TestCertificateKind.VALID, issuing).certificate
+             for _ in range(MAX_EMBEDDED_CERTIFICATES)]
+    return add_certificates(sign_detached(pipeline.manifest(batch_id), pipeline.pki.approver_signer()), extra)
+
+
+def pss_huge_salt(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    def huge_salt(signer_info: cms.SignerInfo, signed_data: cms.SignedData) -> None:
+        parameters = signer_info["signature_algorithm"]["parameters"].native
+        parameters["salt_length"] = 10**30
+        signer_info["signature_algorithm"] = algos.SignedDigestAlgorithm(
+            {"algorithm": "rsassa_pss", "parameters": algos.RSASSAPSSParams(parameters)}
+        )
+
+    signer = pipeline.pki.approver_signer()
+    return resign(sign_detached(pipeline.manifest(batch_id), signer), signer, huge_salt)
+
+
+def ess_v2_without_certificates(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    signer = pipeline.pki.approver_signer()
+    empty = tsp.SigningCertificateV2({"certs": []})
+    return resign(sign_detached(pipeline.manifest(batch_id), signer), signer,
+                  replace_attribute("signing_certificate_v2", empty))
+
+
+def ess_v1_other_certificate(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    signer = pipeline.pki.approver_signer()
+    other = pipeline.pki.revoked_approver_signer().certificate.public_bytes(serialization.Encoding.DER)
+    digest = hashes.Hash(hashes.SHA1())  # noqa: S303 - ESS v1 names a certificate by its SHA-1
+    digest.update(other)
+    ess_v1 = tsp.SigningCertificate({"certs": [{"cert_hash": digest.finalize()}]})
+    return resign(sign_detached(pipeline.manifest(batch_id), signer), signer,
+                  replace_attribute("signing_certificate", ess_v1))
+
+
+def content_type_tst_info(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    def tst_info(signer_info: cms.SignerInfo, signed_data: cms.SignedData) -> None:
+        replace_attribute("content_type", "tst_info")(signer_info, signed_data)
+        signed_data["encap_content_info"] = {"content_type": "tst_info"}
+
+    signer = pipeline.pki.approver_signer()
+    return resign(sign_detached(pipeline.manifest(batch_id), signer), signer, tst_info)
+
+
+def backdated_after_revocation(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    # The batch is validated, then the CA revokes the key; the thief states a signing time from before.
+    issuing = pipeline.pki.load_issuing_ca()
+    signer = _registered(pipeline, _issued(pipeline, TestCertificateKind.VALID))
+    now = datetime.now(UTC)
+    crl = make_crl(issuing, [(signer.certificate.serial_number, now - timedelta(seconds=30))], crl_number=900,
+                   this_update=now - timedelta(seconds=10), next_update=now + timedelta(days=1))
+    pipeline.store.put(f"config/crls/thu-hoi-{batch_id}.crl", crl.public_bytes(serialization.Encoding.DER))
+    created_at = datetime.fromisoformat(str(_document(pipeline, batch_id)["created_at"]))
+    return sign_detached(pipeline.manifest(batch_id), signer, signing_time=created_at - timedelta(minutes=4))
+
+
+def signing_time_1990(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    return sign_detached(pipeline.manifest(batch_id), pipeline.pki.approver_signer(),
+                         signing_time=datetime(1990, 1, 1, tzinfo=UTC))
+
+
+def two_registered_signers(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    manifest = pipeline.manifest(batch_id)
+    second = _registered(pipeline, _issued(pipeline, TestCertificateKind.VALID))
+    return merge_signers(sign_detached(manifest, pipeline.pki.approver_signer()), sign_detached(manifest, second))
+
+
+def ca_named_like_issuing(pipeline: LocalPipeline, batch_id: str) -> bytes:
+    forged = forged_issuing_ca(pipeline.pki)
+    leaf = make_test_certificate(TestCertificateKind.VALID, forged)
+    return sign_detached(pipeline.manifest(batch_id), _registered(pipeline, leaf.signer(chain=[forged.certificate])))
+
+
 def _document(pipeline: LocalPipeline, batch_id: str) -> dict[str, object]:
     document: dict[str, object] = json.loads(pipeline.manifest(batch_id))
     return document
@@ -196,6 +289,22 @@ ATTACKS: list[tuple[str, Callable[[LocalPipeline, str], bytes], str]] = [
     ("garbage_der", garbage, "SIG_MALFORMED"),
     ("other_content", other_content, "SIG_CONTENT_MISMATCH"),
     ("one_of_two_signers_bad", one_bad_signer, "SIG_MULTIPLE_SIGNERS"),
+    ("signature_too_large", too_large, "SIG_TOO_LARGE"),
+    ("same_name_issuer_flood", same_name_issuer_flood, "CERT_PATH_AMBIGUOUS"),
+    ("too_many_certificates", many_certificates, "SIG_TOO_MANY_CERTIFICATES"),
+    ("pss_huge_salt", pss_huge_salt, "SIG_INVALID"),
+    ("ess_v2_without_certificates", ess_v2_without_certificates, "SIG_MALFORMED"),
+    ("ess_v1_other_certificate", ess_v1_other_certificate, "SIG_SIGNER_CERT_MISSING"),
+    ("content_type_tst_info", content_type_tst_info, "SIG_MALFORMED"),
+    ("backdated_after_revocation", backdated_after_revocation, "CERT_REVOKED"),
+    ("signing_time_1990", signing_time_1990, "SIGNING_TIME_BEFORE_MANIFEST"),
+    ("two_registered_signers", two_registered_signers, "SIG_MULTIPLE_SIGNERS"),
+    ("ca_named_like_issuing", ca_named_like_issuing, "CERT_UNTRUSTED"),
+    ("server_auth_only", certificate_of(TestCertificateKind.SERVER_AUTH_ONLY), "CERT_EXTENDED_KEY_USAGE"),
+    ("cert_sign_without_ca", certificate_of(TestCertificateKind.CERT_SIGN_WITHOUT_CA), "CERT_IS_CA"),
+    ("sha224_signed_certificate", certificate_of(TestCertificateKind.SHA224_SIGNED), "CERT_WEAK_ALGORITHM"),
+    ("ecdsa_secp256k1", certificate_of(TestCertificateKind.EC_SECP256K1), "SIG_KEY_UNSUPPORTED"),
+    ("rsa_exponent_3", certificate_of(TestCertificateKind.RSA_EXPONENT_3), "SIG_KEY_UNSUPPORTED"),
 ]
 
 
@@ -212,8 +321,9 @@ def test_attack_rejected(stage: LocalPipeline, index: int, attack: Callable[[Loc
     assert outcome["state"] == "rejected"
     assert outcome["reason_code"] == code
     assert recorded_rejection(stage, batch_id) == code
+    assert (notice(stage, batch_id)["code"], notice(stage, batch_id)["outcome"]) == (code, "rejected")
     assert int((stage.state.get_agency("H46") or {})["approvals_rejected"]) == rejected_before + 1
-    assert not stage.store.exists(f"{BatchKeys('H46', batch_id).evidence_prefix}verification.json")
+    assert not list(stage.store.list(BatchKeys("H46", batch_id).evidence_prefix))
 
 
 def test_attack_then_valid_signature(stage: LocalPipeline) -> None:

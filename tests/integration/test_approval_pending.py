@@ -3,6 +3,7 @@ until a new CRL or the hourly schedule lets the approve stage decide, with the a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 
 from cbccvc.approval.seal import SEALS_PREFIX
 from cbccvc.messages import Language, render
+from cbccvc.models import BatchKeys
 from cbccvc_local.certificates import make_crl
 from cbccvc_local.pipeline import LocalPipeline
 from tests.conftest import load_event
@@ -101,17 +103,27 @@ def test_stale_crl_is_unavailable(pipeline: LocalPipeline) -> None:
     assert any(source.startswith(pipeline.pki.publication_url) for source in sources)
 
 
-def test_revoked_signature_while_pending(pipeline: LocalPipeline) -> None:
+def test_rejected_upload_keeps_pending(pipeline: LocalPipeline) -> None:
     _cut_off_revocation_data(pipeline)
     batch_id = small_batch(pipeline, 0)
     pipeline.sign_and_upload(batch_id)
+    pending_key = pipeline.batch(batch_id)["approval_pending"]["signature_key"]
     pipeline.emulator.clear_faults()
 
-    outcome = pipeline.sign_and_upload(batch_id, signer=pipeline.pki.revoked_approver_signer(), name="thu-hoi.p7s")
+    revoked = pipeline.sign_and_upload(batch_id, signer=pipeline.pki.revoked_approver_signer(), name="thu-hoi.p7s")
+    junk = pipeline.upload_signature(batch_id, b"junk", name="rac.p7s")
 
-    assert outcome["reason_code"] == "CERT_REVOKED"
-    assert pipeline.state.list_pending_approvals() == []
-    assert _counters(pipeline) == {"approvals_pending": 0, "batches_approved": 0, "approvals_rejected": 1}
+    assert (revoked["state"], revoked["reason_code"]) == ("approval_pending", "CERT_REVOKED")
+    assert (junk["state"], junk["reason_code"]) == ("approval_pending", "SIG_MALFORMED")
+    assert pipeline.batch(batch_id)["approval_pending"]["signature_key"] == pending_key
+    assert [item["signature_key"] for item in pipeline.state.list_pending_approvals()] == [pending_key]
+    notice = json.loads(pipeline.store.get(BatchKeys("H46", batch_id).approval_result))
+    assert (notice["code"], notice["outcome"], notice["batch_state"]) == ("SIG_MALFORMED", "rejected",
+                                                                          "approval_pending")
+    assert _counters(pipeline) == {"approvals_pending": 1, "batches_approved": 0, "approvals_rejected": 0}
+    # The CA is reachable again: the waiting signature, not the rejected uploads, approves the batch.
+    assert [outcome["state"] for outcome in _recheck_on_schedule(pipeline)] == ["approved"]
+    assert pipeline.batch(batch_id)["approval"]["signature_key"] == pending_key
 
 
 def test_pending_until_seal_configured(pipeline: LocalPipeline) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from cbccvc.approval.registry import certificate_fingerprint
@@ -95,3 +96,77 @@ def test_approvers_need_table(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TABLE_NAME", raising=False)
 
     assert main(["approvers", "list", "--agency", "H46"]) == 1
+
+
+def _write(path: Path, *certificates: x509.Certificate,
+           encoding: serialization.Encoding = serialization.Encoding.PEM) -> Path:
+    path.write_bytes(b"".join(certificate.public_bytes(encoding) for certificate in certificates))
+    return path
+
+
+def test_approvers_add_picks_end_entity(pipeline: LocalPipeline, cli: list[str], tmp_path: Path) -> None:
+    issued = make_test_certificate(TestCertificateKind.VALID, pipeline.pki.load_issuing_ca())
+    roots_first = _write(tmp_path / "chain.pem", *pipeline.pki.load_roots(), *pipeline.pki.load_intermediates(),
+                         issued.certificate)
+
+    assert main(["approvers", "add", str(roots_first), *cli]) == 0
+    assert pipeline.state.get_approver("H46", certificate_fingerprint(issued.certificate)) is not None
+
+
+def test_approvers_add_reads_der(pipeline: LocalPipeline, cli: list[str], tmp_path: Path) -> None:
+    issued = make_test_certificate(TestCertificateKind.VALID, pipeline.pki.load_issuing_ca())
+    der = _write(tmp_path / "approver.cer", issued.certificate, encoding=serialization.Encoding.DER)
+
+    assert main(["approvers", "add", str(der), *cli]) == 0
+    assert pipeline.state.get_approver("H46", certificate_fingerprint(issued.certificate)) is not None
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        TestCertificateKind.EXPIRED,
+        TestCertificateKind.SELF_SIGNED,
+        TestCertificateKind.CA_SIGNER,
+        TestCertificateKind.SERVER_AUTH_ONLY,
+        TestCertificateKind.WRONG_KEY_USAGE,
+        TestCertificateKind.RSA_1024,
+        TestCertificateKind.EC_SECP256K1,
+    ],
+)
+def test_approvers_add_rejects_certificate(pipeline: LocalPipeline, cli: list[str], tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str], kind: TestCertificateKind) -> None:
+    issued = make_test_certificate(kind, pipeline.pki.load_issuing_ca())
+
+    assert main(["approvers", "add", str(_write(tmp_path / "bad.pem", issued.certificate)), *cli]) == 1
+    assert pipeline.state.get_approver("H46", certificate_fingerprint(issued.certificate)) is None
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_approvers_add_rejects_two_end_entities(pipeline: LocalPipeline, cli: list[str], tmp_path: Path) -> None:
+    issuing = pipeline.pki.load_issuing_ca()
+    first, second = (make_test_certificate(TestCertificateKind.VALID, issuing).certificate for _ in range(2))
+
+    assert main(["approvers", "add", str(_write(tmp_path / "two.pem", first, second)), *cli]) == 1
+
+
+def test_approvers_add_rejects_unknown_agency(pipeline: LocalPipeline, tmp_path: Path) -> None:
+    with patched_environment(pipeline.stack.process_environment()):
+        code = main(["approvers", "add", str(_pem(pipeline, tmp_path)), "--agency", "ZZZ9",
+                     "--table", pipeline.stack.table])
+
+    assert code == 1
+    assert pipeline.state.list_approvers("ZZZ9") == []
+
+
+def test_approvers_add_warns_other_agency(pipeline: LocalPipeline, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pipeline.state.register_agency("H01", "Cơ quan khác (demo)")
+    capsys.readouterr()
+    with patched_environment(pipeline.stack.process_environment()):
+        code = main(["approvers", "add", str(_pem(pipeline, tmp_path)), "--agency", "H01",
+                     "--table", pipeline.stack.table])
+
+    assert code == 0
+    assert "H46" in capsys.readouterr().out  # the demo approver is registered for H46 already
+    fingerprint = certificate_fingerprint(pipeline.pki.approver_signer().certificate)
+    assert pipeline.state.get_approver("H01", fingerprint) is not None

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asn1crypto import cms
+from asn1crypto import algos, cms, pem, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from cbccvc.messages import Language, render
 from cbccvc.signing.algorithms import SignatureAlgorithm
+from cbccvc.signing.certpath import format_time
 from cbccvc.signing.cms import (
     KeySigner,
     ReasonCode,
@@ -28,6 +29,7 @@ from cbccvc.signing.cms import (
     verify_detached,
 )
 from cbccvc.signing.errors import SignerKeyError
+from cbccvc.signing.verification import MAX_EMBEDDED_CERTIFICATES, MAX_SIGNATURE_BYTES
 from cbccvc_local.certificates import (
     CA_KEY_USAGE,
     IssuedCertificate,
@@ -75,6 +77,13 @@ def approver_key(pki: DemoPki) -> rsa.RSAPrivateKey:
     return key
 
 
+def hashes_sha1(data: bytes) -> bytes:
+    """Return the SHA-1 of ``data``, the hash an ESS signing-certificate (v1) attribute names a certificate by."""
+    digest = hashes.Hash(hashes.SHA1())  # noqa: S303 - ESS v1 defines SHA-1 as the certificate identifier
+    digest.update(data)
+    return digest.finalize()
+
+
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
@@ -85,6 +94,35 @@ def rebuild(signature: bytes, change: Callable[[cms.SignedData], None]) -> bytes
     signed_data = info["content"]
     change(signed_data)
     return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump(force=True)
+
+
+def resign(signature: bytes, signer: KeySigner, change: Callable[[cms.SignerInfo, cms.SignedData], None]) -> bytes:
+    """Apply ``change`` to the SignerInfo and SignedData, then sign the (changed) signed attributes again."""
+    info = cms.ContentInfo.load(signature)
+    signed_data = info["content"]
+    signer_info = signed_data["signer_infos"][0]
+    change(signer_info, signed_data)
+    signer_info["signature"] = signer.sign_digest_input(signer_info["signed_attrs"].untag().dump(force=True))
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump(force=True)
+
+
+def replace_attribute(name: str, value: object) -> Callable[[cms.SignerInfo, cms.SignedData], None]:
+    """Return a change for ``resign`` that sets the signed attribute ``name`` (added when absent) to ``value``."""
+
+    def change(signer_info: cms.SignerInfo, signed_data: cms.SignedData) -> None:
+        attributes = [attribute for attribute in signer_info["signed_attrs"] if attribute["type"].native != name]
+        signer_info["signed_attrs"] = cms.CMSAttributes([*attributes, {"type": name, "values": [value]}])
+
+    return change
+
+
+def same_name_issuers(issuing_ca: IssuedCertificate, count: int) -> list[x509.Certificate]:
+    """Self-issued CA certificates that copy the issuing CA's name, as a path-building attack embeds them."""
+    return [
+        issue_certificate(issuing_ca.certificate.subject, issuer=None, key_spec="ec256", key_usage=CA_KEY_USAGE,
+                          is_ca=True).certificate
+        for _ in range(count)
+    ]
 
 
 class WeakDigestSigner:
@@ -421,6 +459,11 @@ def test_verify_expired_after_signing() -> None:
         (TestCertificateKind.CA_SIGNER, ReasonCode.CERT_IS_CA),
         (TestCertificateKind.SELF_SIGNED, ReasonCode.CERT_UNTRUSTED),
         (TestCertificateKind.SHA1_SIGNED, ReasonCode.CERT_WEAK_ALGORITHM),
+        (TestCertificateKind.SHA224_SIGNED, ReasonCode.CERT_WEAK_ALGORITHM),
+        (TestCertificateKind.SERVER_AUTH_ONLY, ReasonCode.CERT_EXTENDED_KEY_USAGE),
+        (TestCertificateKind.CERT_SIGN_WITHOUT_CA, ReasonCode.CERT_IS_CA),
+        (TestCertificateKind.EC_SECP256K1, ReasonCode.SIG_KEY_UNSUPPORTED),
+        (TestCertificateKind.RSA_EXPONENT_3, ReasonCode.SIG_KEY_UNSUPPORTED),
     ],
 )
 def test_verify_certificate_defect(
@@ -434,12 +477,18 @@ def test_verify_certificate_defect(
     assert result.reason_code == code
 
 
+def test_verify_token_usages_accepted(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
+    signature = sign_detached(MANIFEST, signer_for(TestCertificateKind.CLIENT_AND_EMAIL_USAGE, issuing_ca))
+
+    assert verify(pki, signature).valid
+
+
 def test_verify_expired_params(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
     signer = signer_for(TestCertificateKind.EXPIRED, issuing_ca)
 
     result = verify(pki, sign_detached(MANIFEST, signer))
 
-    assert result.params["not_after"].startswith(signer.certificate.not_valid_after_utc.date().isoformat())
+    assert result.params["not_after"] == format_time(signer.certificate.not_valid_after_utc)
 
 
 def test_verify_revoked(pki: DemoPki) -> None:
@@ -535,6 +584,190 @@ def test_verify_missing_intermediate(pki: DemoPki) -> None:
     assert result.reason_code == ReasonCode.CERT_UNTRUSTED
 
 
+# --- Hostile structures ---
+
+
+def test_verify_too_large(pki: DemoPki) -> None:
+    signature = sign_detached(MANIFEST, pki.approver_signer())
+
+    result = verify(pki, signature + b"\x00" * MAX_SIGNATURE_BYTES)
+
+    assert result.reason_code == ReasonCode.SIG_TOO_LARGE
+
+
+def test_verify_too_many_certificates(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
+    extra = [make_test_certificate(TestCertificateKind.VALID, issuing_ca).certificate
+             for _ in range(MAX_EMBEDDED_CERTIFICATES)]
+
+    def add(signed_data: cms.SignedData) -> None:
+        signed_data["certificates"] = [*signed_data["certificates"], *(to_asn1(cert) for cert in extra)]
+
+    result = verify(pki, rebuild(sign_detached(MANIFEST, pki.approver_signer()), add))
+
+    assert result.reason_code == ReasonCode.SIG_TOO_MANY_CERTIFICATES
+
+
+def test_verify_same_name_issuers(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
+    fakes = same_name_issuers(issuing_ca, 8)
+
+    def add(signed_data: cms.SignedData) -> None:
+        signed_data["certificates"] = [*signed_data["certificates"], *(to_asn1(cert) for cert in fakes)]
+
+    result = verify(pki, rebuild(sign_detached(MANIFEST, pki.approver_signer()), add))
+
+    assert result.reason_code == ReasonCode.CERT_PATH_AMBIGUOUS
+
+
+def test_verify_duplicate_certificate_allowed(pki: DemoPki) -> None:
+    def repeat(signed_data: cms.SignedData) -> None:
+        signed_data["certificates"] = [*signed_data["certificates"], *signed_data["certificates"]]
+
+    assert verify(pki, rebuild(sign_detached(MANIFEST, pki.approver_signer()), repeat)).valid
+
+
+def test_verify_ca_named_like_trusted(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
+    # The forger's CA copies the issuing CA's name and claims the trusted root, key identifier included, as
+    # its issuer. Only the signature on the forged CA certificate tells it apart.
+    root = pki.load_roots()[0]
+    forged_key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    root_key_id = root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    forged_certificate = (
+        x509.CertificateBuilder()
+        .subject_name(issuing_ca.certificate.subject)
+        .issuer_name(root.subject)
+        .public_key(forged_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(CA_KEY_USAGE, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(forged_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_key_id), critical=False)
+        .sign(forged_key, hashes.SHA256())
+    )
+    forged_ca = IssuedCertificate(forged_certificate, forged_key)
+    leaf = make_test_certificate(TestCertificateKind.VALID, forged_ca)
+
+    result = verify(pki, sign_detached(MANIFEST, leaf.signer(chain=[forged_ca.certificate])), crls=())
+
+    assert result.reason_code == ReasonCode.CERT_UNTRUSTED
+    assert result.detail == "PathValidationError"
+
+
+@pytest.mark.parametrize("label", ["PKCS7", "CMS"])
+def test_verify_pem_armoured(pki: DemoPki, label: str) -> None:
+    signature = pem.armor(label, sign_detached(MANIFEST, pki.approver_signer()))
+
+    assert verify(pki, signature).valid
+
+
+def test_verify_content_type_not_data(pki: DemoPki) -> None:
+    signer = pki.approver_signer()
+
+    def tst_info(signer_info: cms.SignerInfo, signed_data: cms.SignedData) -> None:
+        replace_attribute("content_type", "tst_info")(signer_info, signed_data)
+        signed_data["encap_content_info"] = {"content_type": "tst_info"}
+
+    result = verify(pki, resign(sign_detached(MANIFEST, signer), signer, tst_info))
+
+    assert result.reason_code == ReasonCode.SIG_MALFORMED
+
+
+def test_verify_ess_v1_other_certificate(pki: DemoPki) -> None:
+    signer = pki.approver_signer()
+    other = to_asn1(pki.revoked_approver_signer().certificate)
+    ess_v1 = tsp.SigningCertificate({"certs": [{"cert_hash": hashes_sha1(other.dump())}]})
+    signature = resign(sign_detached(MANIFEST, signer), signer, replace_attribute("signing_certificate", ess_v1))
+
+    result = verify(pki, signature)
+
+    assert result.reason_code == ReasonCode.SIG_SIGNER_CERT_MISSING
+
+
+def test_verify_ess_v1_own_certificate(pki: DemoPki) -> None:
+    signer = pki.approver_signer()
+    ess_v1 = tsp.SigningCertificate({"certs": [{"cert_hash": hashes_sha1(to_asn1(signer.certificate).dump())}]})
+    signature = resign(sign_detached(MANIFEST, signer), signer, replace_attribute("signing_certificate", ess_v1))
+
+    result = verify(pki, signature)
+
+    assert result.valid
+
+
+def test_verify_ess_v2_without_certificates(pki: DemoPki) -> None:
+    signer = pki.approver_signer()
+    empty = tsp.SigningCertificateV2({"certs": []})
+    signature = resign(sign_detached(MANIFEST, signer), signer, replace_attribute("signing_certificate_v2", empty))
+
+    result = verify(pki, signature)
+
+    assert result.reason_code == ReasonCode.SIG_MALFORMED
+
+
+def test_verify_pss_huge_salt(pki: DemoPki) -> None:
+    def huge_salt(signer_info: cms.SignerInfo, signed_data: cms.SignedData) -> None:
+        parameters = signer_info["signature_algorithm"]["parameters"].native
+        parameters["salt_length"] = 10**30
+        signer_info["signature_algorithm"] = algos.SignedDigestAlgorithm(
+            {"algorithm": "rsassa_pss", "parameters": algos.RSASSAPSSParams(parameters)}
+        )
+
+    signer = pki.approver_signer()
+    result = verify(pki, resign(sign_detached(MANIFEST, signer), signer, huge_salt))
+
+    assert result.reason_code == ReasonCode.SIG_INVALID
+
+
+def test_verify_unexpected_error_is_malformed(pki: DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise IndexError("a structure no check foresaw")
+
+    monkeypatch.setattr("cbccvc.signing.verification._check_content", broken)
+
+    result = verify(pki, sign_detached(MANIFEST, pki.approver_signer()))
+
+    assert result.reason_code == ReasonCode.SIG_MALFORMED
+
+
+# --- Times ---
+
+
+def test_verify_backdated_revoked_at_decision(pki: DemoPki, issuing_ca: IssuedCertificate) -> None:
+    # A thief backdates the signing time to before the revocation; validated at the decision time, the path fails.
+    issued = make_test_certificate(TestCertificateKind.VALID, issuing_ca, crl_url=ISSUING_CRL_URL)
+    now = datetime.now(UTC)
+    signature = sign_detached(MANIFEST, issued.signer(chain=[issuing_ca.certificate]),
+                              signing_time=now - timedelta(minutes=30))
+    crl = make_crl(issuing_ca, [(issued.certificate.serial_number, now - timedelta(minutes=1))], crl_number=101,
+                   this_update=now, next_update=now + timedelta(days=1))
+
+    result = verify(pki, signature, crls=[crl.public_bytes(serialization.Encoding.DER), pki.root_crl_der.read_bytes()],
+                    at=now, now=now)
+
+    assert result.reason_code == ReasonCode.CERT_REVOKED
+
+
+def test_verify_signing_time_too_early(pki: DemoPki) -> None:
+    now = datetime.now(UTC)
+    # 1990 is before the certificate's validity: the clock check must come first.
+    signature = sign_detached(MANIFEST, pki.approver_signer(), signing_time=datetime(1990, 1, 1, tzinfo=UTC))
+
+    result = verify(pki, signature, at=now, now=now, earliest_signing_time=now - timedelta(hours=1))
+
+    assert result.reason_code == ReasonCode.SIG_TIME_TOO_EARLY
+
+
+def test_sign_after_2049(pki: DemoPki) -> None:
+    moment = datetime(2051, 3, 1, 8, 30, tzinfo=UTC)
+    signature = sign_detached(MANIFEST, pki.approver_signer(), signing_time=moment)
+
+    result = verify(pki, signature, now=moment, at=datetime.now(UTC))
+
+    assert result.valid
+    assert result.signing_time == moment
+
+
 # --- Several signers ---
 
 
@@ -554,8 +787,7 @@ def test_verify_two_valid_signers(pki: DemoPki, issuing_ca: IssuedCertificate) -
 
     result = verify(pki, merge_signers(first, second))
 
-    assert result.valid
-    assert WarningCode.SIG_EXTRA_SIGNERS in result.warnings
+    assert result.reason_code == ReasonCode.SIG_MULTIPLE_SIGNERS
     assert result.params["signer_count"] == "2"
 
 
@@ -563,17 +795,9 @@ def test_verify_one_bad_signer(pki: DemoPki) -> None:
     first = sign_detached(MANIFEST, pki.approver_signer())
     second = sign_detached(MANIFEST, pki.revoked_approver_signer())
 
-    merged = merge_signers(first, second)
-    # SignerInfos form a SET OF, so DER encoding may reorder them: find where the revoked one went.
-    revoked_serial = pki.revoked_approver_signer().certificate.serial_number
-    infos = cms.ContentInfo.load(merged)["content"]["signer_infos"]
-    serials = [info["sid"].chosen["serial_number"].native for info in infos]
-
-    result = verify(pki, merged)
+    result = verify(pki, merge_signers(first, second))
 
     assert result.reason_code == ReasonCode.SIG_MULTIPLE_SIGNERS
-    assert result.params["signer_index"] == str(serials.index(revoked_serial) + 1)
-    assert result.params["signer_reason"] == ReasonCode.CERT_REVOKED
 
 
 # --- Signer construction ---

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from asn1crypto import algos
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
@@ -134,3 +138,20 @@ def test_fetcher_without_allow_list_fetches_nothing(pki: DemoPki) -> None:
 
     assert not fetcher.enabled
     assert (outcome.crls, outcome.ocsp_responses, outcome.failed) == ([], [], [])
+
+
+def test_fetch_skips_unknown_signature_algorithm(pki: DemoPki) -> None:
+    # A certificate "issued" by the issuing CA with a signature algorithm no library supports: finding
+    # its issuer for an OCSP request must skip it, not raise.
+    approver = asn1_x509.Certificate.load(pki.approver_signer().certificate.public_bytes(serialization.Encoding.DER))
+    tbs = approver["tbs_certificate"].copy()
+    unknown = algos.SignedDigestAlgorithm({"algorithm": "1.2.3.4.5"})
+    tbs["signature"] = unknown
+    odd = asn1_x509.Certificate({"tbs_certificate": tbs, "signature_algorithm": unknown,
+                                 "signature_value": b"\x00" * 64})
+    failing = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
+    fetcher = RevocationFetcher([pki.publication_url], client=failing)
+
+    outcome = fetcher.fetch([x509.load_der_x509_certificate(odd.dump()), *pki.load_intermediates()])
+
+    assert outcome.failed

@@ -11,20 +11,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from asn1crypto import algos
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from cbccvc.signing.cms import KeySigner, SignatureScheme
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
-KeySpec = Literal["rsa1024", "rsa2048", "rsa3072", "ec256", "ec384"]
+KeySpec = Literal["rsa1024", "rsa2048", "rsa3072", "rsa2048e3", "ec256", "ec384", "secp256k1"]
+CertificateHash = Literal["sha256", "sha224", "sha1"]
 
 # Issued certificates start an hour in the past, so a verifier whose clock runs a little behind
 # still finds them valid.
@@ -44,6 +45,18 @@ SIGNING_KEY_USAGE = x509.KeyUsage(
 CA_KEY_USAGE = x509.KeyUsage(
     digital_signature=True,
     content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
+# A signing key usage that may also sign certificates and CRLs, as only a CA's may.
+CA_AND_SIGNING_KEY_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    content_commitment=True,
     key_encipherment=False,
     data_encipherment=False,
     key_agreement=False,
@@ -88,10 +101,14 @@ def generate_key(spec: KeySpec) -> PrivateKey:
     match spec:
         case "rsa1024" | "rsa2048" | "rsa3072":
             return rsa.generate_private_key(public_exponent=65537, key_size=int(spec.removeprefix("rsa")))
+        case "rsa2048e3":
+            return rsa.generate_private_key(public_exponent=3, key_size=2048)
         case "ec256":
             return ec.generate_private_key(ec.SECP256R1())
         case "ec384":
             return ec.generate_private_key(ec.SECP384R1())
+        case "secp256k1":
+            return ec.generate_private_key(ec.SECP256K1())
 
 
 def name(
@@ -124,12 +141,15 @@ def issue_certificate(
     path_length: int | None = None,
     crl_url: str | None = None,
     ocsp_url: str | None = None,
-    hash_name: Literal["sha256", "sha1"] = "sha256",
+    hash_name: CertificateHash = "sha256",
+    extended_key_usage: Sequence[ObjectIdentifier] | None = None,
+    basic_constraints: bool = True,
 ) -> IssuedCertificate:
     """Issue a certificate for ``subject``, signed by ``issuer`` (self-signed when None).
 
     A new key of ``key_spec`` is generated unless ``key`` is given. Validity defaults to one hour
-    ago until one year ahead. ``key_usage=None`` leaves the extension out.
+    ago until one year ahead. ``key_usage=None`` leaves the extension out, and so do
+    ``extended_key_usage=None`` and ``basic_constraints=False`` for theirs.
     ``crl_url`` adds a CRL distribution point and ``ocsp_url`` an OCSP responder (authority
     information access). ``hash_name="sha1"`` makes a SHA-1 signature, which the cryptography
     library refuses to produce, by re-signing the to-be-signed part by hand.
@@ -149,6 +169,9 @@ def issue_certificate(
         path_length=path_length,
         crl_url=crl_url,
         ocsp_url=ocsp_url,
+        hash_algorithm=hashes.SHA224() if hash_name == "sha224" else hashes.SHA256(),
+        extended_key_usage=extended_key_usage,
+        basic_constraints=basic_constraints,
     )
     if hash_name == "sha1":
         certificate = _resign_with_sha1(certificate, signing_key)
@@ -194,6 +217,9 @@ def _build_certificate(
     path_length: int | None,
     crl_url: str | None,
     ocsp_url: str | None,
+    hash_algorithm: hashes.SHA224 | hashes.SHA256 | None = None,
+    extended_key_usage: Sequence[ObjectIdentifier] | None = None,
+    basic_constraints: bool = True,
 ) -> x509.Certificate:
     now = datetime.now(UTC)
 
@@ -205,12 +231,15 @@ def _build_certificate(
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before or now - BACKDATE)
         .not_valid_after(not_after or now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=path_length), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False)
     )
+    if basic_constraints:
+        builder = builder.add_extension(x509.BasicConstraints(ca=is_ca, path_length=path_length), critical=True)
     if key_usage is not None:
         builder = builder.add_extension(key_usage, critical=True)
+    if extended_key_usage is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(list(extended_key_usage)), critical=False)
     if crl_url is not None:
         point = x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(crl_url)],
@@ -222,7 +251,7 @@ def _build_certificate(
     if ocsp_url is not None:
         access = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))
         builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
-    return builder.sign(signing_key, hashes.SHA256())
+    return builder.sign(signing_key, hash_algorithm or hashes.SHA256())
 
 
 def make_crl(
@@ -272,7 +301,32 @@ class TestCertificateKind(StrEnum):
     SELF_SIGNED = "self_signed"
     RSA_1024 = "rsa_1024"
     SHA1_SIGNED = "sha1_signed"
+    SHA224_SIGNED = "sha224_signed"
     EC_P256 = "ec_p256"
+    EC_SECP256K1 = "ec_secp256k1"
+    RSA_EXPONENT_3 = "rsa_exponent_3"
+    SERVER_AUTH_ONLY = "server_auth_only"
+    CLIENT_AND_EMAIL_USAGE = "client_and_email_usage"
+    CERT_SIGN_WITHOUT_CA = "cert_sign_without_ca"
+
+
+# Changes each kind makes to a valid signing certificate (see make_test_certificate).
+_KIND_OPTIONS: dict[TestCertificateKind, dict[str, Any]] = {
+    TestCertificateKind.WRONG_KEY_USAGE: {"key_usage": ENCRYPTION_KEY_USAGE},
+    TestCertificateKind.NO_KEY_USAGE: {"key_usage": None},
+    TestCertificateKind.CA_SIGNER: {"key_usage": CA_KEY_USAGE, "is_ca": True},
+    TestCertificateKind.RSA_1024: {"key_spec": "rsa1024"},
+    TestCertificateKind.SHA1_SIGNED: {"hash_name": "sha1"},
+    TestCertificateKind.SHA224_SIGNED: {"hash_name": "sha224"},
+    TestCertificateKind.EC_P256: {"key_spec": "ec256"},
+    TestCertificateKind.EC_SECP256K1: {"key_spec": "secp256k1"},
+    TestCertificateKind.RSA_EXPONENT_3: {"key_spec": "rsa2048e3"},
+    TestCertificateKind.SERVER_AUTH_ONLY: {"extended_key_usage": [ExtendedKeyUsageOID.SERVER_AUTH]},
+    TestCertificateKind.CLIENT_AND_EMAIL_USAGE: {
+        "extended_key_usage": [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION],
+    },
+    TestCertificateKind.CERT_SIGN_WITHOUT_CA: {"key_usage": CA_AND_SIGNING_KEY_USAGE, "basic_constraints": False},
+}
 
 
 def make_test_certificate(
@@ -286,45 +340,21 @@ def make_test_certificate(
     """Issue a signing certificate from ``issuer`` (or self-signed) with the defect ``kind`` names.
 
     Expired certificates ended a day ago, not-yet-valid ones start tomorrow; the rest are valid
-    from an hour ago for a year. SELF_SIGNED ignores ``issuer``.
+    from an hour ago for a year. SELF_SIGNED ignores ``issuer``. CLIENT_AND_EMAIL_USAGE is a valid
+    signing certificate with the extended key usages of Vietnamese USB tokens.
     """
     now = datetime.now(UTC)
-    not_before: datetime | None = None
-    not_after: datetime | None = None
-    key_usage: x509.KeyUsage | None = SIGNING_KEY_USAGE
-    key_spec: KeySpec = "rsa2048"
-    hash_name: Literal["sha256", "sha1"] = "sha256"
-    match kind:
-        case TestCertificateKind.EXPIRED:
-            not_before, not_after = now - timedelta(days=400), now - timedelta(days=1)
-        case TestCertificateKind.NOT_YET_VALID:
-            not_before, not_after = now + timedelta(days=1), now + timedelta(days=400)
-        case TestCertificateKind.WRONG_KEY_USAGE:
-            key_usage = ENCRYPTION_KEY_USAGE
-        case TestCertificateKind.NO_KEY_USAGE:
-            key_usage = None
-        case TestCertificateKind.CA_SIGNER:
-            key_usage = CA_KEY_USAGE
-        case TestCertificateKind.RSA_1024:
-            key_spec = "rsa1024"
-        case TestCertificateKind.SHA1_SIGNED:
-            hash_name = "sha1"
-        case TestCertificateKind.EC_P256:
-            key_spec = "ec256"
-        case TestCertificateKind.VALID | TestCertificateKind.SELF_SIGNED:
-            pass
-
+    options: dict[str, Any] = dict(_KIND_OPTIONS.get(kind, {}))
+    if kind is TestCertificateKind.EXPIRED:
+        options.update(not_before=now - timedelta(days=400), not_after=now - timedelta(days=1))
+    elif kind is TestCertificateKind.NOT_YET_VALID:
+        options.update(not_before=now + timedelta(days=1), not_after=now + timedelta(days=400))
     return issue_certificate(
         name(common_name, "Cơ quan kiểm thử (demo)"),
         issuer=None if kind is TestCertificateKind.SELF_SIGNED else issuer,
-        key_spec=key_spec,
-        not_before=not_before,
-        not_after=not_after,
-        key_usage=key_usage,
-        is_ca=kind is TestCertificateKind.CA_SIGNER,
         crl_url=crl_url,
         ocsp_url=ocsp_url,
-        hash_name=hash_name,
+        **options,
     )
 
 

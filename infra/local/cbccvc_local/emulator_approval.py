@@ -4,6 +4,8 @@
 It accepts an approval when the approver's signature and the agency's seal each verify over the
 manifest against the trust anchors with the CA's CRLs (revocation is required), the seal's
 certificate names the manifest's agency in organizationIdentifier, and the two signers differ.
+``verify_detached`` bounds what a hostile signature costs here as in the approve stage: its size,
+its number of certificates, same-name issuers and the time path validation may take.
 It returns, for the 422 response and the emulator's record, one of the codes:
 
     APPROVAL_UNREADABLE          base64 or the manifest JSON does not decode

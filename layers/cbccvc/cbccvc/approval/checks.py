@@ -3,15 +3,20 @@
 Checks, in order:
 1. the stored manifest, staged records and report are still the bytes the manifest was built from;
 2. the signed manifest names this batch and has not expired;
-3. the CMS signature, its certificate path at the signing time and the certificate's revocation status;
-4. the signing time is not before the manifest;
-5. the signer is a registered approver of the agency, within their approval window.
+3. the signature file is at most 64 KiB (checked before it is read), and its CMS signature is valid;
+4. the signing time lies neither in the future nor before the manifest (more than the clock skew);
+5. the signer's certificate is valid and unrevoked at the decision time, not at the signing time
+   the signer states: a signing time can be backdated, so a stolen key whose certificate was
+   revoked, or a certificate that expired, approves nothing;
+6. the signer is a registered approver of the agency, within their approval window at the signing
+   time (at the decision time when the signature states none).
 Then the agency's seal is applied to the same manifest and verified like the approver's signature.
 
 A failure the approver caused rejects the approval (ApprovalRejectedError). A failure the
 approver cannot fix, and that may clear by itself or through the operators, makes the approval
-wait (ApprovalPendingError): unknown revocation status (no fresh CRL or OCSP answer), no trust
-anchors configured, or a seal that cannot be applied or does not verify.
+wait (ApprovalPendingError): unknown revocation status (no fresh CRL or OCSP response), path
+validation that did not finish in time, no trust anchors configured, or a seal that cannot be
+applied or does not verify.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from cbccvc.approval.registry import within_window
 from cbccvc.approval.seal import Seal, Sealer, SealUnavailableError
 from cbccvc.models import BatchKeys, Manifest, sha256_hex
 from cbccvc.observability import logger
-from cbccvc.signing.certpath import check_signer_profile
+from cbccvc.signing.certpath import format_time
 from cbccvc.signing.keys import load_pem_certificates
 from cbccvc.signing.result import ReasonCode, VerificationResult, WarningCode
 from cbccvc.signing.revocation import (
@@ -38,7 +43,12 @@ from cbccvc.signing.revocation import (
     RevocationSelection,
     select_fresh,
 )
-from cbccvc.signing.verification import embedded_certificates, verify_detached
+from cbccvc.signing.verification import (
+    MAX_SIGNATURE_BYTES,
+    embedded_certificates,
+    signature_der,
+    verify_detached,
+)
 from cbccvc.state.repository import StateRepository
 from cbccvc.storage import ObjectNotFoundError, ObjectStore
 
@@ -47,6 +57,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 # Revocation data issued longer ago than this is not relied on. CAs publish CRLs at least daily
 # with a nextUpdate days ahead; three days leaves room for a missed publication.
 DEFAULT_REVOCATION_MAX_AGE = timedelta(hours=72)
+# Results that may change without a new signature: the approval waits and is checked again.
+PENDING_REASONS = frozenset({ReasonCode.CERT_REVOCATION_UNKNOWN, ReasonCode.CERT_PATH_TIMEOUT})
 
 
 class ApprovalRejectedError(Exception):
@@ -82,6 +94,7 @@ class VerifiedApproval:
 
     manifest: Manifest
     manifest_bytes: bytes
+    # The signature as verified (DER, also when the upload was PEM): the evidence copy, which the sync sends.
     signature: bytes
     result: VerificationResult
     approver: dict[str, Any]
@@ -119,7 +132,7 @@ class ApprovalChecker:
         roots = self._trust_anchors()
         if not roots:
             raise ApprovalPendingError("TRUST_NOT_CONFIGURED")
-        signature = self._read(signature_key, "SIG_MALFORMED")
+        signature = self._read_signature(signature_key)
         revocation, fetch = self._revocation(embedded_certificates(signature) + roots, now)
         result = verify_detached(
             signature,
@@ -128,25 +141,24 @@ class ApprovalChecker:
             crls=revocation.crls,
             ocsp_responses=revocation.ocsp_responses,
             require_revocation=True,
+            at=now,
             now=now,
+            earliest_signing_time=manifest.created_at - CLOCK_SKEW,
         )
         result = _with_revocation_warnings(result, len(revocation.stale), len(fetch.failed))
-        revocation_unknown = result.reason_code == ReasonCode.CERT_REVOCATION_UNKNOWN
-        if not result.valid and not revocation_unknown:
+        if result.reason_code == ReasonCode.SIG_TIME_TOO_EARLY and result.signing_time is not None:
+            raise ApprovalRejectedError("SIGNING_TIME_BEFORE_MANIFEST", signing_time=format_time(result.signing_time),
+                                        created_at=format_time(manifest.created_at))
+        undecided = result.reason_code in PENDING_REASONS
+        if not result.valid and not undecided:
             logger.warning("signature_rejected", code=result.reason_code, detail=result.detail)
             raise ApprovalRejectedError(result.reason_code or ReasonCode.SIG_INVALID, **result.params)
-        if revocation_unknown and result.signer_certificate is not None:
-            # The path check runs before the profile check, so a CA or encryption certificate whose
-            # revocation is unknown would otherwise wait instead of being rejected.
-            profile = check_signer_profile(result.signer_certificate)
-            if profile is not None:
-                raise ApprovalRejectedError(profile)
 
-        self._check_signing_time(result, manifest)
         approver = self._check_registry(agency_code, result, now)
-        if revocation_unknown:
-            logger.info("approval_revocation_unknown", stale=len(revocation.stale), fetch_failed=len(fetch.failed))
-            raise ApprovalPendingError(ReasonCode.CERT_REVOCATION_UNKNOWN, **result.params)
+        if undecided:
+            logger.info("approval_undecided", code=result.reason_code, stale=len(revocation.stale),
+                        fetch_failed=len(fetch.failed))
+            raise ApprovalPendingError(result.reason_code or ReasonCode.CERT_REVOCATION_UNKNOWN, **result.params)
 
         verified = VerifiedApproval(manifest, manifest_bytes, signature, result, approver, roots,
                                     list(revocation.fresh), fetch_failed=list(fetch.failed))
@@ -172,27 +184,26 @@ class ApprovalChecker:
         if sha256_hex(self._read(keys.report_json, "REPORT_CHANGED")) != manifest.report_sha256:
             raise ApprovalRejectedError("REPORT_CHANGED")
         if now > manifest.expires_at:
-            raise ApprovalRejectedError("MANIFEST_EXPIRED", expires_at=manifest.expires_at.isoformat())
+            raise ApprovalRejectedError("MANIFEST_EXPIRED", expires_at=format_time(manifest.expires_at))
         return manifest_bytes, manifest
 
     # --- the signer -----------------------------------------------------------------------
-
-    @staticmethod
-    def _check_signing_time(result: VerificationResult, manifest: Manifest) -> None:
-        # A signature cannot predate the manifest it signs. Checking this limits how far a holder
-        # of an expired or revoked key can backdate the signing time the signer states.
-        if result.signing_time is not None and result.signing_time < manifest.created_at - CLOCK_SKEW:
-            raise ApprovalRejectedError("SIGNING_TIME_BEFORE_MANIFEST", signing_time=result.signing_time.isoformat(),
-                                        created_at=manifest.created_at.isoformat())
 
     def _check_registry(self, agency_code: str, result: VerificationResult, now: datetime) -> dict[str, Any]:
         approver = self.state.get_approver(agency_code, result.signer_fingerprint_sha256 or "")
         if approver is None:
             raise ApprovalRejectedError("SIGNER_NOT_AUTHORISED", signer=result.signer_subject or "",
                                         serial=result.signer_serial or "", agency=agency_code)
-        if not within_window(approver, now):
-            raise ApprovalRejectedError("SIGNER_AUTHORISATION_EXPIRED", signer=result.signer_subject or "",
-                                        valid_from=approver["valid_from"], valid_until=approver["valid_until"])
+        # The window is the person's right to approve, so it is judged when they signed. The signing
+        # time cannot lie in the future or before the manifest, because verify_detached checks both.
+        signed_at = result.signing_time or now
+        if not within_window(approver, signed_at):
+            raise ApprovalRejectedError(
+                "SIGNER_AUTHORISATION_EXPIRED", signer=result.signer_subject or "",
+                valid_from=format_time(datetime.fromisoformat(approver["valid_from"])),
+                valid_until=format_time(datetime.fromisoformat(approver["valid_until"])),
+                signing_time=format_time(signed_at),
+            )
         return approver
 
     # --- the seal -------------------------------------------------------------------------
@@ -218,6 +229,7 @@ class ApprovalChecker:
         )
         if not result.valid:
             logger.error("seal_invalid", code=result.reason_code, detail=result.detail)
+            # The reason code stays in the batch record for the operators; the notice names no code.
             raise ApprovalPendingError("SEAL_INVALID", reason=result.reason_code or "", agency=agency_code)
         merged = _unique_items([*verified.revocation, *revocation.fresh])
         return replace(verified, seal=seal, seal_result=result, revocation=merged,
@@ -241,6 +253,20 @@ class ApprovalChecker:
         for stored in self.store.list(self.policy.trust_anchors_prefix):
             roots.extend(load_pem_certificates(self.store.get(stored.key)))
         return roots
+
+    def _read_signature(self, key: str) -> bytes:
+        """Read the uploaded signature, refusing a file over the size limit before reading it."""
+        try:
+            size = self.store.head(key).size
+        except ObjectNotFoundError as error:
+            logger.error("approval_object_missing", object_key=key, code="SIG_MALFORMED")
+            raise ApprovalRejectedError("SIG_MALFORMED") from error
+        if size > MAX_SIGNATURE_BYTES:
+            logger.warning("signature_too_large", size=size)
+            raise ApprovalRejectedError(ReasonCode.SIG_TOO_LARGE.value, size_kib=-(-size // 1024),
+                                        max_kib=MAX_SIGNATURE_BYTES // 1024)
+        # verify_detached checks the size again, in case the object was replaced since.
+        return signature_der(self._read(key, "SIG_MALFORMED"))
 
     def _read(self, key: str, missing_code: str) -> bytes:
         try:

@@ -1,9 +1,11 @@
 """Evidence bundles: everything needed to show, later and offline, that a batch was approved and sealed.
 
-For every approved batch the approve stage writes, under ``batches/{agency}/{batch}/evidence/``:
+For every approval the approve stage writes, under its own folder
+``batches/{agency}/{batch}/evidence/{decision}/`` (``{decision}`` starts with the first 16 hex
+digits of the signature's SHA-256, so concurrent decisions never share files):
 
     manifest.json            the manifest exactly as signed
-    approver-signature.p7s   the approver's detached CMS signature
+    approver-signature.p7s   the approver's detached CMS signature (DER), as verified
     seal.p7s                 the agency's seal over the same manifest (absent when not sealed)
     approver-chain.pem       the approver's validated certificate path, signer first
     seal-chain.pem           the seal's validated certificate path, signer first
@@ -13,10 +15,9 @@ For every approved batch the approve stage writes, under ``batches/{agency}/{bat
     verification.json        the recorded result: signers, times, algorithms, registry entry, warnings
     evidence.zip             all of the above in one file
 
-``verify_bundle`` checks a bundle again without AWS: both signatures over the manifest, their
-paths to the trust anchors (the bundled ones, or ones the caller brings), revocation with the
-bundled data judged at the recorded verification time, and that the seal belongs to the
-manifest's agency.
+The batch record names the folder of the decision that approved the batch; folders of decisions
+that lost a race with another one are left unreferenced. ``cbccvc.approval.evidence_check``
+checks a bundle again offline.
 """
 
 from __future__ import annotations
@@ -26,15 +27,13 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pydantic import ValidationError
 
-from cbccvc.approval.seal import seal_agency
 from cbccvc.models import Manifest, sha256_hex
 from cbccvc.signing.result import VerificationResult
 from cbccvc.signing.revocation import (
@@ -42,11 +41,9 @@ from cbccvc.signing.revocation import (
     RevocationKind,
     read_crl,
     read_ocsp_response,
-    select_fresh,
 )
-from cbccvc.signing.verification import verify_detached
 
-EVIDENCE_FORMAT = "cbccvc-evidence/1"
+EVIDENCE_FORMAT = "cbccvc-evidence/2"
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "approver-signature.p7s"
 SEAL_FILE = "seal.p7s"
@@ -59,10 +56,81 @@ ZIP_FILE = "evidence.zip"
 # A zip member larger than this is not read: evidence files are a few hundred kilobytes at most,
 # and a CRL of a large CA a few megabytes.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
+# Fields of the approver's registry entry that verification.json keeps.
+APPROVER_FIELDS = ("subject", "serial", "valid_from", "valid_until")
 
 
 class EvidenceError(Exception):
-    """A bundle cannot be read: missing files, a damaged zip or unreadable JSON."""
+    """A bundle cannot be read: missing files, a damaged zip or unreadable JSON.
+
+    ``code`` is a message of ``cbccvc.messages.evidence`` and ``params`` its parameters.
+    """
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def signer_details(result: VerificationResult) -> dict[str, Any]:
+    """Describe the signer and algorithms of a verified signature, for the batch record and verification.json."""
+    return {
+        "signer_subject": result.signer_subject,
+        "signer_serial": result.signer_serial,
+        "signer_fingerprint": result.signer_fingerprint_sha256,
+        "signing_time": result.signing_time.isoformat() if result.signing_time else None,
+        "signature_algorithm": result.signature_algorithm,
+        "digest_algorithm": result.digest_algorithm,
+        "legacy_padding": result.legacy_padding,
+        "chain_subjects": list(result.chain_subjects),
+    }
+
+
+def manifest_fields(manifest: Manifest, manifest_bytes: bytes) -> dict[str, Any]:
+    """Return the verification.json fields that the manifest alone determines."""
+    return {
+        "format": EVIDENCE_FORMAT,
+        "batch_id": manifest.batch_id,
+        "agency_code": manifest.agency_code,
+        "record_count": manifest.record_count,
+        "records_sha256": manifest.records_sha256,
+        "report_sha256": manifest.report_sha256,
+        "manifest_sha256": sha256_hex(manifest_bytes),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRecord:
+    """Facts the approve stage established, beyond the two signatures, for verification.json."""
+
+    signature_key: str
+    evidence_prefix: str
+    verified_at: datetime
+    revocation_max_age: timedelta
+    approver: Mapping[str, Any]
+    fetch_failed: Sequence[str] = ()
+
+
+def verification_record(manifest: Manifest, manifest_bytes: bytes, *, signature: bytes, result: VerificationResult,
+                        seal_result: VerificationResult | None, record: ApprovalRecord) -> dict[str, Any]:
+    """Build verification.json; ``cbccvc.approval.evidence_check`` recomputes every field it can."""
+    document: dict[str, Any] = {
+        **manifest_fields(manifest, manifest_bytes),
+        "verified_at": record.verified_at.isoformat(),
+        "revocation_max_age_seconds": int(record.revocation_max_age.total_seconds()),
+        "evidence_prefix": record.evidence_prefix,
+        "signature": {
+            "signature_key": record.signature_key,
+            "signature_sha256": sha256_hex(signature),
+            **signer_details(result),
+            "warnings": list(result.warnings),
+        },
+        "approver": {name: record.approver.get(name) for name in APPROVER_FIELDS},
+        "revocation_fetch_failed": list(record.fetch_failed),
+    }
+    if seal_result is not None:
+        document["seal"] = {**signer_details(seal_result), "warnings": list(seal_result.warnings)}
+    return document
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,144 +178,60 @@ class EvidenceBundle:
     def load(cls, path: Path) -> EvidenceBundle:
         """Read a bundle from a folder or a zip file. Raises EvidenceError when it cannot be read."""
         if path.is_dir():
-            files = {
-                item.relative_to(path).as_posix(): item.read_bytes()
-                for item in path.rglob("*")
-                if item.is_file() and item.name != ZIP_FILE
-            }
+            try:
+                files = {
+                    item.relative_to(path).as_posix(): item.read_bytes()
+                    for item in path.rglob("*")
+                    if item.is_file() and item.name != ZIP_FILE
+                }
+            except OSError as error:
+                raise EvidenceError("evidence.error_folder", file=str(path)) from error
         else:
             files = _read_zip(path)
         return cls.from_files(files)
 
     @classmethod
     def from_files(cls, files: Mapping[str, bytes]) -> EvidenceBundle:
-        try:
-            verification = json.loads(files[VERIFICATION_FILE])
-            index = json.loads(files.get(REVOCATION_INDEX_FILE, b"[]"))
-            return cls(
-                manifest=files[MANIFEST_FILE],
-                signature=files[SIGNATURE_FILE],
-                seal=files.get(SEAL_FILE),
-                trust_anchors=_certificates(files.get(ANCHORS_FILE, b"")),
-                revocation=_revocation_items(files, index),
-                verification=verification,
-                signature_chain=_certificates(files.get(SIGNATURE_CHAIN_FILE, b"")),
-                seal_chain=_certificates(files.get(SEAL_CHAIN_FILE, b"")),
-            )
-        except KeyError as error:
-            raise EvidenceError(f"the bundle lacks {error.args[0]}") from error
-        except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as error:
-            raise EvidenceError("the bundle's JSON files cannot be read") from error
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceFinding:
-    """One problem found in a bundle: a code of ``cbccvc.messages.evidence`` and its parameters."""
-
-    code: str
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceReport:
-    """What checking a bundle found."""
-
-    manifest: Manifest | None
-    verified_at: datetime
-    signature: VerificationResult
-    seal: VerificationResult | None
-    findings: list[EvidenceFinding]
-    bundled_anchors_used: bool
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-
-def verify_bundle(bundle: EvidenceBundle, *, trust_anchors: Sequence[x509.Certificate] | None = None) -> EvidenceReport:
-    """Check a bundle offline; ``trust_anchors`` replaces the bundled anchors when given."""
-    findings: list[EvidenceFinding] = []
-    recorded = bundle.verification
-    verified_at = _recorded_time(recorded.get("verified_at")) or datetime.now(UTC)
-    max_age = timedelta(seconds=float(recorded.get("revocation_max_age_seconds", 72 * 3600)))
-    anchors = list(trust_anchors) if trust_anchors is not None else bundle.trust_anchors
-
-    manifest = _manifest(bundle.manifest, findings)
-    if recorded.get("manifest_sha256") != sha256_hex(bundle.manifest):
-        findings.append(EvidenceFinding("EVIDENCE_MANIFEST_CHANGED"))
-
-    selection = select_fresh(
-        [(item.source, item.data) for item in bundle.revocation if item.kind is RevocationKind.CRL],
-        [(item.source, item.data) for item in bundle.revocation if item.kind is RevocationKind.OCSP],
-        now=verified_at,
-        max_age=max_age,
-    )
-
-    def check(signature: bytes) -> VerificationResult:
-        return verify_detached(
-            signature,
-            bundle.manifest,
-            trust_roots=anchors,
-            crls=selection.crls,
-            ocsp_responses=selection.ocsp_responses,
-            require_revocation=True,
-            now=verified_at,
+        """Build a bundle from file name → bytes. Raises EvidenceError for missing or unreadable files."""
+        verification = _json_file(files, VERIFICATION_FILE)
+        if not isinstance(verification, dict):
+            raise EvidenceError("evidence.error_json", file=VERIFICATION_FILE)
+        index = _json_file(files, REVOCATION_INDEX_FILE) if REVOCATION_INDEX_FILE in files else []
+        return cls(
+            manifest=_required(files, MANIFEST_FILE),
+            signature=_required(files, SIGNATURE_FILE),
+            seal=files.get(SEAL_FILE),
+            trust_anchors=_certificates(files, ANCHORS_FILE),
+            revocation=_revocation_items(files, index),
+            verification=verification,
+            signature_chain=_certificates(files, SIGNATURE_CHAIN_FILE),
+            seal_chain=_certificates(files, SEAL_CHAIN_FILE),
         )
 
-    signature = check(bundle.signature)
-    if not signature.valid:
-        findings.append(EvidenceFinding("EVIDENCE_SIGNATURE_INVALID", {"reason": signature.reason_code or ""}))
-    elif signature.signer_fingerprint_sha256 != recorded.get("signature", {}).get("signer_fingerprint"):
-        findings.append(EvidenceFinding("EVIDENCE_RECORD_MISMATCH", {"part": SIGNATURE_FILE}))
 
-    seal = check(bundle.seal) if bundle.seal is not None else None
-    _check_seal(seal, signature, manifest, findings)
-    return EvidenceReport(manifest, verified_at, signature, seal, findings, trust_anchors is None)
+def _required(files: Mapping[str, bytes], name: str) -> bytes:
+    if name not in files:
+        raise EvidenceError("evidence.error_missing_file", file=name)
+    return files[name]
 
 
-def _check_seal(
-    seal: VerificationResult | None,
-    signature: VerificationResult,
-    manifest: Manifest | None,
-    findings: list[EvidenceFinding],
-) -> None:
-    if seal is None:
-        findings.append(EvidenceFinding("EVIDENCE_SEAL_MISSING"))
-        return
-    if not seal.valid:
-        findings.append(EvidenceFinding("EVIDENCE_SEAL_INVALID", {"reason": seal.reason_code or ""}))
-        return
-    agency = seal_agency(seal.signer_certificate) if seal.signer_certificate is not None else None
-    if manifest is not None and agency != manifest.agency_code:
-        params = {"seal_agency": agency or "-", "agency": manifest.agency_code}
-        findings.append(EvidenceFinding("EVIDENCE_SEAL_WRONG_AGENCY", params))
-    if seal.signer_fingerprint_sha256 == signature.signer_fingerprint_sha256:
-        findings.append(EvidenceFinding("EVIDENCE_SEAL_SAME_SIGNER"))
-
-
-def _manifest(data: bytes, findings: list[EvidenceFinding]) -> Manifest | None:
+def _json_file(files: Mapping[str, bytes], name: str) -> Any:
     try:
-        return Manifest.model_validate(json.loads(data))
-    except (json.JSONDecodeError, UnicodeDecodeError, ValidationError):
-        findings.append(EvidenceFinding("EVIDENCE_MANIFEST_INVALID"))
-        return None
+        return json.loads(_required(files, name))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise EvidenceError("evidence.error_json", file=name) from error
 
 
-def _recorded_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.utcoffset() is not None else None
-
-
-def _revocation_items(files: Mapping[str, bytes], index: list[dict[str, Any]]) -> list[RevocationItem]:
+def _revocation_items(files: Mapping[str, bytes], index: object) -> list[RevocationItem]:
+    if not isinstance(index, list) or not all(isinstance(entry, dict) for entry in index):
+        raise EvidenceError("evidence.error_json", file=REVOCATION_INDEX_FILE)
     items = []
     for entry in index:
+        name = entry.get("file")
+        if not isinstance(name, str):
+            raise EvidenceError("evidence.error_json", file=REVOCATION_INDEX_FILE)
         reader = read_crl if entry.get("kind") == RevocationKind.CRL.value else read_ocsp_response
-        item = reader(files[entry["file"]], str(entry.get("source", entry["file"])))
+        item = reader(_required(files, name), str(entry.get("source", name)))
         if item is not None:
             items.append(item)
     return items
@@ -261,20 +245,22 @@ def _read_zip(path: Path) -> dict[str, bytes]:
                 if member.is_dir():
                     continue
                 if member.file_size > MAX_MEMBER_BYTES:
-                    raise EvidenceError(f"{member.filename} is larger than {MAX_MEMBER_BYTES} bytes")
+                    raise EvidenceError("evidence.error_member_too_large", file=member.filename,
+                                        limit_mib=str(MAX_MEMBER_BYTES // (1024 * 1024)))
                 files[member.filename] = archive.read(member)
             return files
-    except (zipfile.BadZipFile, OSError) as error:
-        raise EvidenceError(f"{path.name} is neither a folder nor a readable zip file") from error
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise EvidenceError("evidence.error_zip", file=path.name) from error
 
 
-def _certificates(data: bytes) -> list[x509.Certificate]:
+def _certificates(files: Mapping[str, bytes], name: str) -> list[x509.Certificate]:
+    data = files.get(name, b"")
     if not data.strip():
         return []
     try:
         return x509.load_pem_x509_certificates(data)
     except ValueError as error:
-        raise EvidenceError("a PEM file of the bundle cannot be read") from error
+        raise EvidenceError("evidence.error_pem", file=name) from error
 
 
 def _pem(certificates: Sequence[x509.Certificate]) -> bytes:

@@ -1,7 +1,8 @@
 """``cbccvc verify-evidence``: check a batch's evidence bundle offline and print the result in Vietnamese.
 
-The bundle is the folder ``batches/{agency}/{batch}/evidence/`` downloaded from S3, or its
-``evidence.zip``. No AWS access is needed. The exit code is 0 when both signatures and every
+The bundle is one decision's folder ``batches/{agency}/{batch}/evidence/{decision}/`` downloaded
+from S3, or its ``evidence.zip``. The trust anchors must come from the caller (``--trust-anchors``),
+never from the bundle. No AWS access is needed. The exit code is 0 when both signatures and every
 other check hold, 1 otherwise.
 """
 
@@ -11,36 +12,46 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cbccvc.approval.evidence import EvidenceBundle, EvidenceError, EvidenceReport, verify_bundle
+from cbccvc.approval.evidence import EvidenceBundle, EvidenceError
+from cbccvc.approval.evidence_check import EvidenceReport, verify_bundle
 from cbccvc.cli.output import fail, say
 from cbccvc.messages import render
 from cbccvc.signing.certpath import format_time
 from cbccvc.signing.errors import KeyFileError
 from cbccvc.signing.keys import load_pem_certificates
-from cbccvc.signing.result import VerificationResult
+from cbccvc.signing.result import ReasonCode, VerificationResult
+
+# Reasons whose approve-stage message describes a waiting batch, mapped to messages for an offline check.
+_OFFLINE_REASONS: dict[str, str] = {
+    ReasonCode.CERT_REVOCATION_UNKNOWN: "evidence.revocation_unknown",
+    ReasonCode.CERT_PATH_TIMEOUT: "evidence.path_timeout",
+}
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("verify-evidence", help=render("evidence.help"),
                                  description=render("evidence.description"))
     parser.add_argument("bundle", type=Path, help=render("evidence.bundle"))
+    # Checked in run(), so that a missing option gets a Vietnamese message rather than argparse's.
     parser.add_argument("--trust-anchors", type=Path, help=render("evidence.trust_anchors"))
     parser.set_defaults(run=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.trust_anchors is None:
+        return fail("evidence.trust_anchors_required")
     if not arguments.bundle.exists():
         return fail("cli.file_not_found", file=arguments.bundle)
-    anchors = None
-    if arguments.trust_anchors is not None:
-        try:
-            anchors = load_pem_certificates(arguments.trust_anchors.read_bytes())
-        except (OSError, KeyFileError):
-            return fail("sign.cert_unreadable", file=arguments.trust_anchors)
+    try:
+        anchors = load_pem_certificates(arguments.trust_anchors.read_bytes())
+    except OSError:
+        return fail("cli.file_not_found", file=arguments.trust_anchors)
+    except KeyFileError:
+        return fail("sign.cert_unreadable", file=arguments.trust_anchors)
     try:
         bundle = EvidenceBundle.load(arguments.bundle)
     except EvidenceError as error:
-        return fail("evidence.unreadable", file=arguments.bundle, reason=str(error))
+        return fail("evidence.unreadable", file=arguments.bundle, reason=render(error.code, **error.params))
 
     report = verify_bundle(bundle, trust_anchors=anchors)
     _print(report)
@@ -53,8 +64,6 @@ def _print(report: EvidenceReport) -> None:
         say("evidence.manifest", batch_id=manifest.batch_id, agency=manifest.agency_code,
             records=manifest.record_count, records_sha256=manifest.records_sha256)
     say("evidence.verified_at", time=format_time(report.verified_at))
-    if report.bundled_anchors_used:
-        say("evidence.bundled_anchors")
     _print_signature("evidence.role_signature", report.signature)
     if report.seal is not None:
         _print_signature("evidence.role_seal", report.seal)
@@ -72,7 +81,8 @@ def _print_signature(role_code: str, result: VerificationResult) -> None:
         for warning in result.warnings:
             say(warning, **result.params)
     else:
-        reason = render(result.reason_code or "SIG_INVALID", **_with_defaults(result))
+        code = result.reason_code or ReasonCode.SIG_INVALID
+        reason = render(_OFFLINE_REASONS.get(code, code), **_with_defaults(result))
         say("evidence.signature_invalid", role=role, reason=reason)
 
 

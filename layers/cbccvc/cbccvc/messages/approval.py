@@ -7,6 +7,14 @@ from cbccvc.messages.catalog import Message
 
 APPROVAL_MESSAGES: dict[str, Message] = {
     # --- Rejections: the signature does not approve the batch ---
+    "SIG_TOO_LARGE": Message(
+        "Tệp chữ ký dài {size_kib} KiB, vượt giới hạn {max_kib} KiB của một chữ ký số tách rời. Hãy ký lại bản kê "
+        "bằng phần mềm ký số, chọn kiểu chữ ký tách rời (.p7s) chỉ kèm chứng thư của người ký và các tổ chức cấp, "
+        "rồi tải lên lại.",
+        "The signature file is {size_kib} KiB, over the {max_kib} KiB limit for a detached signature. Sign the "
+        "manifest again with signing software, choose a detached signature (.p7s) that carries only the signer's "
+        "and the issuers' certificates, and upload it again.",
+    ),
     "SIG_MALFORMED": Message(
         "Tệp chữ ký không phải chữ ký số CMS/PKCS#7 hợp lệ (tệp hỏng, sai định dạng hoặc không phải tệp "
         ".p7s). Hãy ký lại bản kê bằng phần mềm ký số, chọn kiểu chữ ký tách rời (.p7s), rồi tải lên lại.",
@@ -15,10 +23,16 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "again.",
     ),
     "SIG_MULTIPLE_SIGNERS": Message(
-        "Tệp chữ ký có {signer_count} chữ ký và chữ ký thứ {signer_index} không hợp lệ (mã lỗi "
-        "{signer_reason}). Hãy nộp tệp chữ ký chỉ gồm chữ ký của người phê duyệt.",
-        "The signature file holds {signer_count} signatures and signature {signer_index} is invalid (code "
-        "{signer_reason}). Upload a signature file with the approver's signature only.",
+        "Tệp chữ ký có {signer_count} chữ ký, nhưng mỗi lô chỉ được phê duyệt bằng đúng một chữ ký. Hãy nộp tệp "
+        "chữ ký chỉ gồm chữ ký của người phê duyệt.",
+        "The signature file holds {signer_count} signatures, but a batch is approved by exactly one signature. "
+        "Upload a signature file with the approver's signature only.",
+    ),
+    "SIG_TOO_MANY_CERTIFICATES": Message(
+        "Tệp chữ ký kèm {certificate_count} chứng thư số, nhiều hơn mức tối đa {max_count}. Hãy ký lại và chỉ đính "
+        "kèm chứng thư của người ký cùng các chứng thư của tổ chức cấp.",
+        "The signature file carries {certificate_count} certificates, more than the maximum of {max_count}. Sign "
+        "again and include only the signer's certificate and the issuers' certificates.",
     ),
     "SIG_NO_SIGNED_ATTRS": Message(
         "Chữ ký thiếu các thuộc tính ký bắt buộc (loại nội dung và giá trị băm của bản kê). Hãy ký lại bằng "
@@ -69,11 +83,24 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "certificate with a long enough key (RSA 2048 bits or more, or ECDSA 256 bits or more) and sign "
         "again.",
     ),
+    "SIG_KEY_UNSUPPORTED": Message(
+        "Khóa ký {key_type} có tham số {key_parameter} không được chấp nhận: chỉ chấp nhận ECDSA trên đường cong "
+        "P-256, P-384 hoặc P-521 và RSA có số mũ công khai từ 65537. Hãy xin cấp chứng thư số mới rồi ký lại.",
+        "The {key_type} signing key has parameter {key_parameter}, which is not accepted: only ECDSA on the curves "
+        "P-256, P-384 or P-521 and RSA with a public exponent of 65537 or more are. Get a new certificate and sign "
+        "again.",
+    ),
     "SIG_TIME_INVALID": Message(
         "Thời điểm ký ghi trong chữ ký ({signing_time}) ở tương lai. Hãy chỉnh đồng hồ máy tính dùng để ký "
         "cho đúng rồi ký lại.",
         "The signing time in the signature ({signing_time}) is in the future. Correct the clock of the "
         "computer used for signing and sign again.",
+    ),
+    "SIG_TIME_TOO_EARLY": Message(
+        "Thời điểm ký ghi trong chữ ký ({signing_time}) sớm hơn thời điểm sớm nhất được chấp nhận ({earliest}). "
+        "Hãy chỉnh đồng hồ máy tính dùng để ký cho đúng rồi ký lại.",
+        "The signing time in the signature ({signing_time}) is before the earliest accepted time ({earliest}). "
+        "Correct the clock of the computer used for signing and sign again.",
     ),
     "CERT_UNTRUSTED": Message(
         "Chứng thư số của người ký không chuỗi về chứng thư gốc tin cậy nào (tổ chức cấp: {issuer}). Hãy ký "
@@ -82,8 +109,10 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "a certificate from a recognised certification authority.",
     ),
     "CERT_EXPIRED": Message(
-        "Chứng thư số đã hết hạn ngày {not_after}. Hãy ký lại bằng chứng thư còn hiệu lực.",
-        "The certificate expired on {not_after}. Sign again with a certificate that is still valid.",
+        "Chứng thư số đã hết hạn lúc {not_after}, trong khi chứng thư phải còn hiệu lực vào lúc lô được quyết định "
+        "phê duyệt. Hãy ký lại bằng chứng thư còn hiệu lực.",
+        "The certificate expired at {not_after}, but it must be valid when the batch is decided. Sign again with a "
+        "certificate that is still valid.",
     ),
     "CERT_NOT_YET_VALID": Message(
         "Chứng thư số chỉ có hiệu lực từ {not_before}. Hãy ký lại khi chứng thư đã có hiệu lực, hoặc kiểm "
@@ -92,24 +121,23 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "the computer used for signing.",
     ),
     "CERT_REVOKED": Message(
-        "Chứng thư số đã bị thu hồi từ {revocation_date}. Hãy liên hệ tổ chức cấp chứng thư, rồi ký lại bằng "
-        "chứng thư số còn hiệu lực.",
-        "The certificate was revoked on {revocation_date}. Contact the certification authority, then sign "
-        "again with a valid certificate.",
+        "Chứng thư số đã bị thu hồi từ {revocation_date}, trong khi chứng thư phải chưa bị thu hồi vào lúc lô được "
+        "quyết định phê duyệt. Hãy liên hệ tổ chức cấp chứng thư, rồi ký lại bằng chứng thư số còn hiệu lực.",
+        "The certificate was revoked at {revocation_date}, but it must be unrevoked when the batch is decided. "
+        "Contact the certification authority, then sign again with a valid certificate.",
     ),
     "CERT_REVOCATION_UNKNOWN": Message(
         "Chưa xác định được tình trạng thu hồi của chứng thư số (tổ chức cấp: {issuer}) vì không có danh sách "
-        "thu hồi (CRL) hoặc phản hồi OCSP còn hiệu lực. Lô được giữ ở trạng thái chờ và sẽ được kiểm tra lại khi "
-        "có CRL mới; không cần ký lại. Nếu lô chờ quá lâu, hãy báo bộ phận quản trị.",
+        "thu hồi (CRL) hoặc phản hồi OCSP còn hiệu lực; nếu tình trạng này kéo dài, hãy báo bộ phận quản trị.",
         "The certificate's revocation status could not be established (issuer: {issuer}) because no current "
-        "revocation list (CRL) or OCSP response is available. The batch waits and is checked again when a new "
-        "CRL arrives; there is no need to sign again. If it waits too long, tell the operators.",
+        "revocation list (CRL) or OCSP response is available; if this lasts, tell the operators.",
     ),
     "CERT_WEAK_ALGORITHM": Message(
-        "Chứng thư số (hoặc chứng thư của tổ chức cấp) được ký bằng thuật toán yếu như SHA-1. Hãy xin cấp "
-        "chứng thư số mới dùng SHA-256 trở lên rồi ký lại.",
-        "The certificate (or one of its issuers) is signed with a weak algorithm such as SHA-1. Get a new "
-        "certificate that uses SHA-256 or stronger and sign again.",
+        "Chứng thư số (hoặc chứng thư của tổ chức cấp) được ký bằng thuật toán yếu như SHA-1 hoặc SHA-224, hoặc "
+        "dùng khóa không đạt yêu cầu. Hãy xin cấp chứng thư số mới dùng SHA-256 trở lên rồi ký lại.",
+        "The certificate (or one of its issuers) is signed with a weak algorithm such as SHA-1 or SHA-224, or has "
+        "a key that does not meet the requirements. Get a new certificate that uses SHA-256 or stronger and sign "
+        "again.",
     ),
     "CERT_KEY_USAGE": Message(
         "Chứng thư số không được phép dùng để ký số (thiếu mục đích sử dụng digitalSignature hoặc "
@@ -117,17 +145,35 @@ APPROVAL_MESSAGES: dict[str, Message] = {
         "The certificate may not be used for digital signatures (its key usage lacks digitalSignature and "
         "nonRepudiation). Sign with a certificate meant for signing.",
     ),
+    "CERT_EXTENDED_KEY_USAGE": Message(
+        "Chứng thư số chỉ được cấp cho mục đích khác (ví dụ máy chủ web hoặc ký mã chương trình), không dùng để "
+        "ký văn bản. Hãy ký bằng chứng thư số dành cho ký số văn bản.",
+        "The certificate was issued for another purpose (a web server or code signing, say), not for signing "
+        "documents. Sign with a certificate meant for signing documents.",
+    ),
     "CERT_IS_CA": Message(
         "Chữ ký được tạo bằng chứng thư của một tổ chức cấp chứng thư (CA), không phải chứng thư của người "
         "phê duyệt. Hãy ký bằng chứng thư số cá nhân của người có thẩm quyền.",
         "The signature was made with a certification authority (CA) certificate, not an approver's "
         "certificate. Sign with the personal certificate of the authorised person.",
     ),
+    "CERT_PATH_AMBIGUOUS": Message(
+        "Tệp chữ ký kèm hai chứng thư số khác nhau mang cùng một tên, nên không xác định được chuỗi chứng thư. Hãy "
+        "ký lại và chỉ đính kèm chứng thư của người ký cùng các chứng thư của tổ chức cấp.",
+        "The signature file carries two different certificates with the same name, so the certificate chain is "
+        "ambiguous. Sign again and include only the signer's certificate and the issuers' certificates.",
+    ),
     "CERT_PATH_INVALID": Message(
         "Không xác thực được chuỗi chứng thư số của người ký (tổ chức cấp: {issuer}). Hãy báo bộ phận quản "
         "trị, hoặc ký lại bằng chứng thư số khác.",
         "The signer's certificate chain could not be validated (issuer: {issuer}). Tell the operators, or "
         "sign again with another certificate.",
+    ),
+    "CERT_PATH_TIMEOUT": Message(
+        "Việc kiểm tra chuỗi chứng thư số của người ký (tổ chức cấp: {issuer}) chưa xong trong thời gian cho phép; "
+        "nếu tình trạng này lặp lại, hãy báo bộ phận quản trị.",
+        "Checking the signer's certificate chain (issuer: {issuer}) did not finish in the time allowed; if this "
+        "happens again, tell the operators.",
     ),
     # --- Warnings: the signature is accepted, with a note ---
     "SIG_LEGACY_PADDING": Message(
@@ -143,10 +189,6 @@ APPROVAL_MESSAGES: dict[str, Message] = {
     "SIG_CONTENT_ATTACHED": Message(
         "Tệp chữ ký có kèm cả nội dung bản kê; nội dung này trùng với bản kê của lô nên vẫn được chấp nhận.",
         "The signature file also contains the manifest; it equals the batch manifest, so it is accepted.",
-    ),
-    "SIG_EXTRA_SIGNERS": Message(
-        "Tệp chữ ký có {signer_count} chữ ký, tất cả đều hợp lệ; người ký đầu tiên được ghi nhận là người phê duyệt.",
-        "The signature file holds {signer_count} signatures, all valid; the first signer is recorded as the approver.",
     ),
     "REVOCATION_NOT_CHECKED": Message(
         "Chưa kiểm tra tình trạng thu hồi chứng thư số vì chưa cấu hình danh sách thu hồi (CRL).",

@@ -9,22 +9,62 @@ EVIDENCE_MESSAGES: dict[str, Message] = {
     ),
     "evidence.description": Message(
         "Kiểm tra chữ ký của người phê duyệt và dấu điện tử của cơ quan trên bản kê, chuỗi chứng thư đến chứng thư "
-        "gốc tin cậy và tình trạng thu hồi bằng dữ liệu CRL/OCSP lưu trong hồ sơ, tại thời điểm lô được xác minh. "
+        "gốc tin cậy do bạn chỉ định và tình trạng thu hồi bằng dữ liệu CRL/OCSP lưu trong hồ sơ, tại thời điểm lô "
+        "được xác minh; rồi so từng trường của verification.json với giá trị tính lại từ bản kê và các tệp chữ ký. "
         "Mã thoát 0: hồ sơ hợp lệ; 1: có vấn đề.",
-        "Check the approver's signature and the agency seal over the manifest, the certificate chains to a trusted "
-        "root and the revocation status with the CRL/OCSP data kept in the bundle, at the time the batch was "
-        "verified. Exit code 0: the bundle is valid; 1: something failed.",
+        "Check the approver's signature and the agency seal over the manifest, the certificate chains to the trusted "
+        "roots you name and the revocation status with the CRL/OCSP data kept in the bundle, at the time the batch "
+        "was verified; then compare every field of verification.json with the value recomputed from the manifest "
+        "and the signature files. Exit code 0: the bundle is valid; 1: something failed.",
     ),
     "evidence.bundle": Message(
         "Thư mục evidence/ của lô tải về từ S3, hoặc tệp evidence.zip.",
         "The batch's evidence/ folder downloaded from S3, or its evidence.zip file.",
     ),
     "evidence.trust_anchors": Message(
-        "Tệp PEM chứng thư gốc tin cậy dùng để kiểm tra (mặc định: chứng thư gốc lưu trong hồ sơ).",
-        "PEM file of trusted root certificates to check against (default: the roots kept in the bundle).",
+        "Tệp PEM chứng thư gốc tin cậy dùng để kiểm tra, lấy từ nguồn độc lập với hồ sơ (bắt buộc).",
+        "PEM file of the trusted root certificates to check against, from a source independent of the bundle "
+        "(required).",
+    ),
+    "evidence.trust_anchors_required": Message(
+        "Hãy chỉ định chứng thư gốc tin cậy bằng --trust-anchors <tệp PEM>. Chứng thư gốc lưu trong hồ sơ không "
+        "chứng minh được gì, vì người làm giả hồ sơ cũng tự đặt chứng thư gốc của mình vào đó.",
+        "Name the trusted root certificates with --trust-anchors <PEM file>. The roots kept in the bundle prove "
+        "nothing, because whoever forges a bundle puts their own root there too.",
     ),
     "evidence.unreadable": Message(
-        "Không đọc được hồ sơ «{file}»: {reason}.", "Cannot read bundle '{file}': {reason}."
+        "Không đọc được hồ sơ «{file}»: {reason}", "Cannot read bundle '{file}': {reason}"
+    ),
+    "evidence.error_folder": Message(
+        "không đọc được các tệp trong thư mục {file}.", "the files in folder {file} cannot be read."
+    ),
+    "evidence.error_zip": Message(
+        "{file} không phải thư mục, cũng không phải tệp zip đọc được.",
+        "{file} is neither a folder nor a readable zip file.",
+    ),
+    "evidence.error_member_too_large": Message(
+        "tệp {file} trong hồ sơ lớn hơn {limit_mib} MiB.", "file {file} of the bundle is larger than {limit_mib} MiB."
+    ),
+    "evidence.error_missing_file": Message(
+        "hồ sơ thiếu tệp {file}.", "the bundle lacks the file {file}."
+    ),
+    "evidence.error_json": Message(
+        "tệp {file} trong hồ sơ không có nội dung JSON đúng cấu trúc.",
+        "the bundle's file {file} does not hold JSON of the expected structure.",
+    ),
+    "evidence.error_pem": Message(
+        "tệp {file} trong hồ sơ không phải chứng thư PEM đọc được.",
+        "the bundle's file {file} is not a readable PEM certificate file.",
+    ),
+    "evidence.revocation_unknown": Message(
+        "Dữ liệu thu hồi (CRL/OCSP) lưu trong hồ sơ không xác định được tình trạng thu hồi của chứng thư tại thời "
+        "điểm lô được xác minh (tổ chức cấp: {issuer}).",
+        "The revocation data (CRL/OCSP) kept in the bundle does not establish the certificate's revocation status "
+        "at the time the batch was verified (issuer: {issuer}).",
+    ),
+    "evidence.path_timeout": Message(
+        "Việc kiểm tra chuỗi chứng thư số (tổ chức cấp: {issuer}) chưa xong trong thời gian cho phép.",
+        "Checking the certificate chain (issuer: {issuer}) did not finish in the time allowed.",
     ),
     "evidence.manifest": Message(
         "Lô {batch_id} của cơ quan {agency}: {records} hồ sơ, SHA-256 dữ liệu {records_sha256}.",
@@ -32,10 +72,6 @@ EVIDENCE_MESSAGES: dict[str, Message] = {
     ),
     "evidence.verified_at": Message(
         "Kiểm tra tại thời điểm lô được xác minh: {time}.", "Checked as of the time the batch was verified: {time}."
-    ),
-    "evidence.bundled_anchors": Message(
-        "Lưu ý: đang dùng chứng thư gốc lưu trong hồ sơ; để kiểm tra độc lập, hãy chỉ định --trust-anchors.",
-        "Note: the roots kept in the bundle are used; for an independent check, pass --trust-anchors.",
     ),
     "evidence.role_signature": Message("Chữ ký người phê duyệt", "Approver's signature"),
     "evidence.role_seal": Message("Dấu điện tử của cơ quan", "Agency seal"),
@@ -60,18 +96,31 @@ EVIDENCE_MESSAGES: dict[str, Message] = {
         "The bundle's manifest differs from the manifest that was verified (SHA-256 does not match).",
     ),
     "EVIDENCE_SIGNATURE_INVALID": Message(
-        "Chữ ký của người phê duyệt không hợp lệ (mã lỗi {reason}).",
-        "The approver's signature is invalid (code {reason}).",
+        "Chữ ký của người phê duyệt không hợp lệ (lý do ở trên).",
+        "The approver's signature is invalid (the reason is above).",
     ),
-    "EVIDENCE_RECORD_MISMATCH": Message(
-        "Người ký trong {part} khác với người ký đã ghi trong verification.json.",
-        "The signer in {part} differs from the signer recorded in verification.json.",
+    "EVIDENCE_FIELD_MISMATCH": Message(
+        "Trường {field} của verification.json ghi {recorded}, nhưng tính lại từ bản kê và các tệp chữ ký được "
+        "{expected}.",
+        "Field {field} of verification.json records {recorded}, but the manifest and signature files give "
+        "{expected}.",
+    ),
+    "EVIDENCE_FIELD_MISSING": Message(
+        "verification.json thiếu trường {field}.", "verification.json lacks the field {field}."
+    ),
+    "EVIDENCE_FIELD_INVALID": Message(
+        "Trường {field} của verification.json không hợp lệ hoặc không khớp với các tệp khác của hồ sơ.",
+        "Field {field} of verification.json is invalid or does not agree with the bundle's other files.",
+    ),
+    "EVIDENCE_FIELD_UNEXPECTED": Message(
+        "verification.json có trường lạ {field}, không do hệ thống ghi.",
+        "verification.json has an unknown field {field}, which the system does not write.",
     ),
     "EVIDENCE_SEAL_MISSING": Message(
         "Hồ sơ không có dấu điện tử của cơ quan (seal.p7s).", "The bundle has no agency seal (seal.p7s)."
     ),
     "EVIDENCE_SEAL_INVALID": Message(
-        "Dấu điện tử của cơ quan không hợp lệ (mã lỗi {reason}).", "The agency seal is invalid (code {reason})."
+        "Dấu điện tử của cơ quan không hợp lệ (lý do ở trên).", "The agency seal is invalid (the reason is above)."
     ),
     "EVIDENCE_SEAL_WRONG_AGENCY": Message(
         "Dấu điện tử thuộc cơ quan «{seal_agency}», không phải cơ quan «{agency}» của bản kê.",

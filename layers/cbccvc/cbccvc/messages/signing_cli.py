@@ -80,7 +80,8 @@ SIGNING_CLI_MESSAGES: dict[str, Message] = {
         "Xem lịch sử thay đổi danh sách người phê duyệt.", "Show the history of changes to the approvers."
     ),
     "approvers.certificate": Message(
-        "Tệp PEM chứng thư số của người phê duyệt.", "PEM file of the approver's certificate."
+        "Tệp chứng thư số của người phê duyệt: PEM (có thể kèm các chứng thư của tổ chức cấp) hoặc DER.",
+        "File of the approver's certificate: PEM (which may also hold the issuers' certificates) or DER.",
     ),
     "approvers.valid_from": Message(
         "Bắt đầu được phê duyệt (YYYY-MM-DD theo giờ Việt Nam, hoặc ngày giờ ISO 8601); mặc định: ngày chứng thư bắt "
@@ -144,5 +145,58 @@ SIGNING_CLI_MESSAGES: dict[str, Message] = {
     "approvers.not_signing_certificate": Message(
         "Chứng thư trong «{file}» không dùng để phê duyệt được: {reason}",
         "The certificate in '{file}' cannot be used to approve: {reason}",
+    ),
+    "approvers.cert_unreadable": Message(
+        "Không đọc được chứng thư số trong tệp «{file}». Tệp phải ở dạng PEM hoặc DER.",
+        "Cannot read a certificate from '{file}'. The file must be PEM or DER.",
+    ),
+    "approvers.no_single_end_entity": Message(
+        "Tệp «{file}» có {count} chứng thư nhưng không xác định được đúng một chứng thư của người phê duyệt (chứng thư "
+        "không phải của tổ chức cấp). Hãy dùng tệp chỉ chứa chứng thư của người phê duyệt.",
+        "File '{file}' holds {count} certificates, but not exactly one approver's certificate (one that is not a "
+        "certification authority's). Use a file with the approver's certificate only.",
+    ),
+    "approvers.agency_unknown": Message(
+        "Cơ quan «{agency}» chưa được đăng ký trong hệ thống. Hãy kiểm tra mã cơ quan, hoặc đăng ký cơ quan trước.",
+        "Agency '{agency}' is not registered. Check the agency code, or register the agency first.",
+    ),
+    "approvers.registered_elsewhere": Message(
+        "Lưu ý: chứng thư này cũng đang được phép phê duyệt cho cơ quan {agencies}. Nếu không đúng, hãy thu hồi ở cơ "
+        "quan đó bằng lệnh approvers remove.",
+        "Note: this certificate may also approve for agency {agencies}. If that is wrong, withdraw it there with "
+        "approvers remove.",
+    ),
+    "approvers.window_beyond_certificate": Message(
+        "Lưu ý: chứng thư hết hạn lúc {not_after}; sau thời điểm đó người này không phê duyệt được bằng chứng thư "
+        "này nữa, dù quyền phê duyệt kéo dài hơn.",
+        "Note: the certificate expires at {not_after}; after that this person cannot approve with it, even though "
+        "the approval right lasts longer.",
+    ),
+    "approvers.reason_expired": Message(
+        "chứng thư đã hết hạn lúc {not_after}.", "the certificate expired at {not_after}."
+    ),
+    "approvers.reason_self_signed": Message(
+        "chứng thư tự ký, không do tổ chức cung cấp dịch vụ chứng thực chữ ký số nào cấp.",
+        "the certificate is self-signed, not issued by a certification authority.",
+    ),
+    "approvers.reason_key_usage": Message(
+        "chứng thư không được phép dùng để ký số (thiếu mục đích digitalSignature hoặc nonRepudiation).",
+        "the certificate may not be used for digital signatures (it lacks digitalSignature and nonRepudiation).",
+    ),
+    "approvers.reason_extended_key_usage": Message(
+        "chứng thư chỉ được cấp cho mục đích khác (ví dụ máy chủ web hoặc ký mã chương trình), không dùng để ký văn "
+        "bản.",
+        "the certificate was issued for another purpose (a web server or code signing, say), not for signing "
+        "documents.",
+    ),
+    "approvers.reason_ca": Message(
+        "đây là chứng thư của một tổ chức cấp chứng thư (CA), không phải của người phê duyệt.",
+        "this is a certification authority's (CA) certificate, not an approver's.",
+    ),
+    "approvers.reason_key": Message(
+        "khóa {key} không đạt yêu cầu (RSA từ 2048 bit với số mũ công khai từ 65537, hoặc ECDSA trên đường cong "
+        "P-256, P-384 hay P-521).",
+        "the key {key} does not meet the requirements (RSA of 2048 bits or more with a public exponent of 65537 or "
+        "more, or ECDSA on the curve P-256, P-384 or P-521).",
     ),
 }

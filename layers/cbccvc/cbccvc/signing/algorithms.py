@@ -3,7 +3,9 @@
 Source of the rules: Thông tư 15/2025/TT-BKHCN (in force 15 Aug 2025) requires RSA per PKCS #1
 v2.1 with RSASSA-PSS for new signatures and keys of at least 2048 bits, or ECDSA with keys of at
 least 256 bits, and hashes from the SHA-2 or SHA-3 families (no SHA-1, no MD5). Verifiers still
-accept RSA PKCS #1 v1.5 signatures made by older tokens, but flag them as legacy.
+accept RSA PKCS #1 v1.5 signatures made by older tokens, but flag them as legacy. ECDSA keys must
+lie on the NIST curves P-256, P-384 or P-521 (FIPS 186-5), and RSA public exponents must be odd and
+at least 65537 (NIST SP 800-56B and FIPS 186-5 bound e below by 2^16 + 1).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from enum import StrEnum
 
 from asn1crypto import algos
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 # Hashes that Thông tư 15/2025/TT-BKHCN lists (FIPS 180-4 and FIPS 202), by asn1crypto name.
 ALLOWED_DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
@@ -34,6 +37,14 @@ KNOWN_DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1,
     "md5": hashes.MD5,
 }
+
+# Shortest keys Thông tư 15/2025/TT-BKHCN allows, in bits.
+MIN_RSA_BITS = 2048
+MIN_EC_BITS = 256
+# Elliptic curves an ECDSA key may use, by the names the cryptography library gives them.
+ALLOWED_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
+# The smallest RSA public exponent accepted; a smaller one (3 is the usual) is outside FIPS 186-5.
+MIN_RSA_PUBLIC_EXPONENT = 65537
 
 # Hashes a signer may choose for a new signature (the ones every verifier in use supports).
 SIGNING_DIGESTS = frozenset({"sha256", "sha384", "sha512"})
@@ -105,6 +116,21 @@ def is_allowed_digest(name: str) -> bool:
 def hash_in_signature_oid(signature_oid_name: str) -> str | None:
     """Return the hash a combined signature OID names, or None for OIDs that name no hash."""
     return _HASH_IN_SIGNATURE_OID.get(signature_oid_name)
+
+
+def key_parameter_problem(public_key: object) -> str | None:
+    """Return the key parameter that the rules above do not allow ("secp256k1", "e=3"), or None.
+
+    Only the curve of an EC key and the public exponent of an RSA key are judged here. Key sizes
+    are the verifier's policy, and other key types are rejected where signatures are checked.
+    """
+    if isinstance(public_key, ec.EllipticCurvePublicKey) and public_key.curve.name not in ALLOWED_CURVES:
+        return public_key.curve.name
+    if isinstance(public_key, rsa.RSAPublicKey):
+        exponent = public_key.public_numbers().e
+        if exponent < MIN_RSA_PUBLIC_EXPONENT or exponent % 2 == 0:
+            return f"e={exponent}"
+    return None
 
 
 def new_hash(name: str) -> hashes.HashAlgorithm:

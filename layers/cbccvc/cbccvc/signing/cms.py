@@ -203,7 +203,7 @@ def _signing_time_value(when: datetime) -> cms.Time:
     # RFC 5652, section 11.3: UTCTime for years 1950 to 2049, GeneralizedTime otherwise.
     if 1950 <= when.astimezone(UTC).year <= 2049:
         return cms.Time({"utc_time": when})
-    return cms.Time({"general_time": when})
+    return cms.Time({"generalized_time": when})
 
 
 def _signing_certificate_v2(cert: asn1_x509.Certificate) -> tsp.SigningCertificateV2:

@@ -21,7 +21,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import pem
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID
@@ -285,7 +285,8 @@ def _find_issuer(cert: x509.Certificate, candidates: Sequence[x509.Certificate])
         if candidate.subject == cert.issuer and candidate is not cert:
             try:
                 cert.verify_directly_issued_by(candidate)
-            except (ValueError, TypeError, InvalidSignature):
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+                # UnsupportedAlgorithm: a certificate signed with an algorithm the library does not know.
                 continue
             return candidate
     return None

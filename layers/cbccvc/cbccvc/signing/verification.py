@@ -1,31 +1,43 @@
 """Verification of detached CMS approval signatures, returning a VerificationResult and never raising.
 
 Checks run in this order, and the first failure decides the reason code:
-1. the bytes are a DER ContentInfo holding SignedData (SIG_MALFORMED);
-2. exactly one SignerInfo, or several that are all valid (SIG_MULTIPLE_SIGNERS);
-3. signed attributes with content-type and message-digest are present (SIG_NO_SIGNED_ATTRS);
-4. the digest algorithm, and any hash the signature algorithm names, is allowed (SIG_WEAK_DIGEST);
-5. the message-digest attribute equals the digest of the content (SIG_CONTENT_MISMATCH);
-6. the signer's certificate is in the signature, found by issuer and serial or by subject key
-   identifier, and matches the ESS signing-certificate-v2 attribute when there is one
+1. the file is at most MAX_SIGNATURE_BYTES long (SIG_TOO_LARGE);
+2. the bytes, or the DER inside a PEM "PKCS7" or "CMS" armour, are a ContentInfo holding SignedData
+   (SIG_MALFORMED);
+3. exactly one SignerInfo (SIG_MULTIPLE_SIGNERS);
+4. at most MAX_EMBEDDED_CERTIFICATES certificates, no two different ones with the same subject
+   (SIG_TOO_MANY_CERTIFICATES, CERT_PATH_AMBIGUOUS): path building tries every combination of
+   same-name candidates, so these bound its work before it starts;
+5. signed attributes with content-type and message-digest are present (SIG_NO_SIGNED_ATTRS), and
+   the content type is id-data in both the attribute and the SignedData (SIG_MALFORMED);
+6. the digest algorithm, and any hash the signature algorithm names, is allowed (SIG_WEAK_DIGEST);
+7. the message-digest attribute equals the digest of the content (SIG_CONTENT_MISMATCH);
+8. the signer's certificate is in the signature, found by issuer and serial or by subject key
+   identifier, and matches the ESS signing-certificate (v1 or v2) attribute when there is one
    (SIG_SIGNER_CERT_MISSING). The signature math needs its public key, so this runs first;
-7. the signature over the DER of the signed attributes is valid (SIG_INVALID,
+9. the signature over the DER of the signed attributes is valid (SIG_INVALID,
    SIG_ALGORITHM_UNSUPPORTED, SIG_LEGACY_PADDING_REJECTED);
-8. the key is long enough (SIG_WEAK_KEY);
-9. the signing time is not in the future (SIG_TIME_INVALID);
-10. the certificate path validates to the trust roots (CERT_* codes);
-11. the signer's certificate is an end-entity certificate for signatures (CERT_KEY_USAGE, CERT_IS_CA).
+10. the key is long enough and its curve or public exponent is allowed (SIG_WEAK_KEY,
+    SIG_KEY_UNSUPPORTED);
+11. the signing time is neither in the future nor before the earliest time the caller allows
+    (SIG_TIME_INVALID, SIG_TIME_TOO_EARLY);
+12. the signer's certificate is an end-entity certificate for signing documents (CERT_KEY_USAGE,
+    CERT_EXTENDED_KEY_USAGE, CERT_IS_CA);
+13. the certificate path validates to the trust roots (CERT_* codes), within a time limit
+    (CERT_PATH_TIMEOUT).
+An unexpected parse error anywhere is logged and reported as SIG_MALFORMED.
 """
 
 from __future__ import annotations
 
 import hmac
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
-from asn1crypto import algos, cms, tsp
+from asn1crypto import algos, cms, pem, tsp
 from asn1crypto import x509 as asn1_x509
 from asn1crypto.core import Asn1Value
 from cryptography import x509
@@ -33,20 +45,36 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from cbccvc.observability import logger
 from cbccvc.signing.algorithms import (
     ECDSA_OIDS,
+    MIN_EC_BITS,
+    MIN_RSA_BITS,
     RSA_PKCS1V15_OIDS,
     SignatureScheme,
     compute_digest,
     hash_in_signature_oid,
     is_allowed_digest,
+    key_parameter_problem,
     new_hash,
 )
-from cbccvc.signing.certpath import check_signer_profile, format_time, validate_signer_path
+from cbccvc.signing.certpath import (
+    PATH_VALIDATION_TIMEOUT,
+    check_signer_profile,
+    format_time,
+    validate_signer_path,
+)
 from cbccvc.signing.result import ReasonCode, VerificationResult, WarningCode
 
 # A signing time this far past the verification time is accepted as clock skew.
 CLOCK_SKEW = timedelta(minutes=5)
+# A detached signature with its certificate chain is a few kilobytes; 64 KiB leaves room for long
+# chains and unsigned attributes without letting one file cost the verifier much memory or time.
+MAX_SIGNATURE_BYTES = 64 * 1024
+# Signer, intermediates and perhaps the root: real chains have three to five certificates.
+MAX_EMBEDDED_CERTIFICATES = 10
+# PEM labels that signing tools put around a CMS signature (openssl cms and openssl smime -outform PEM).
+_PEM_LABELS = ("CMS", "PKCS7")
 
 # asn1crypto raises these for bytes that do not parse as the ASN.1 structure asked for.
 _PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
@@ -74,9 +102,11 @@ class _Policy:
     require_revocation: bool
     at: datetime | None
     now: datetime | None
+    earliest_signing_time: datetime | None
     allow_legacy_pkcs1v15: bool
     min_rsa_bits: int
     min_ec_bits: int
+    path_timeout: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +116,7 @@ class _EmbeddedCert:
 
 
 class _Rejected(Exception):
-    """Internal: stops one SignerInfo's checks with the result to return."""
+    """Internal: stops the checks with the result to return."""
 
     def __init__(self, result: VerificationResult) -> None:
         super().__init__(result.reason_code)
@@ -107,73 +137,97 @@ def verify_detached(
     require_revocation: bool = False,
     at: datetime | None = None,
     now: datetime | None = None,
+    earliest_signing_time: datetime | None = None,
     allow_legacy_pkcs1v15: bool = True,
-    min_rsa_bits: int = 2048,
-    min_ec_bits: int = 256,
+    min_rsa_bits: int = MIN_RSA_BITS,
+    min_ec_bits: int = MIN_EC_BITS,
+    path_timeout: timedelta = PATH_VALIDATION_TIMEOUT,
 ) -> VerificationResult:
     """Verify a detached CMS signature over ``content`` and return what was found.
 
-    ``at`` is the verification time. The certificate path is validated at ``at`` when given,
-    else at the signing time the signature states, else now. ``now`` (default: the clock, or
-    ``at``) is the time a signing time may not lie more than five minutes after. ``crls`` are
-    DER or PEM CRLs and ``ocsp_responses`` DER OCSP responses; when any are given, or
-    ``require_revocation`` is set, the signer's certificate must be covered by one of them, else
-    the result is CERT_REVOCATION_UNKNOWN. Otherwise revocation is not checked and the result
-    carries the REVOCATION_NOT_CHECKED warning. The caller chooses fresh enough data
-    (``cbccvc.signing.revocation.select_fresh``). Bad signature bytes never raise; only a naive
-    ``at`` or ``now`` (a caller bug) raises ValueError.
+    ``at`` is the verification time. The certificate path (validity and revocation) is validated
+    at ``at`` when given, else at the signing time the signature states, else now. ``now``
+    (default: the clock, or ``at``) is the time a signing time may not lie more than five minutes
+    after, and ``earliest_signing_time`` the time it may not lie before. ``crls`` are DER or PEM
+    CRLs and ``ocsp_responses`` DER OCSP responses. When any are given, or ``require_revocation``
+    is set, the signer's certificate must be covered by one of them, else the result is
+    CERT_REVOCATION_UNKNOWN. Otherwise revocation is not checked and the result carries the
+    REVOCATION_NOT_CHECKED warning. The caller chooses fresh enough data
+    (``cbccvc.signing.revocation.select_fresh``). Path validation stops after ``path_timeout``
+    with CERT_PATH_TIMEOUT. Bad signature bytes never raise; only a naive ``at``, ``now`` or
+    ``earliest_signing_time`` (a caller bug) raises ValueError.
 
     NOTE: the signing-time attribute is stated by the signer, not by a time-stamping authority.
-    Someone holding the key of an expired or revoked certificate can backdate it and pass the
-    checks at the signing time, until RFC 3161 time-stamps or ``at`` are used.
+    Without ``at``, someone holding the key of an expired or revoked certificate can backdate it
+    and pass the checks at the signing time; the approve stage passes its decision time as ``at``.
     """
-    for moment in (at, now):
+    for moment in (at, now, earliest_signing_time):
         if moment is not None and moment.utcoffset() is None:
-            raise ValueError("at and now must be timezone-aware")
+            raise ValueError("at, now and earliest_signing_time must be timezone-aware")
     policy = _Policy(
-        trust_roots, crls, ocsp_responses, require_revocation, at, now, allow_legacy_pkcs1v15, min_rsa_bits,
-        min_ec_bits,
+        trust_roots, crls, ocsp_responses, require_revocation, at, now, earliest_signing_time,
+        allow_legacy_pkcs1v15, min_rsa_bits, min_ec_bits, path_timeout,
     )  # fmt: skip
-    malformed = VerificationResult(valid=False).rejected
-
-    signed_data = _load_signed_data(signature)
-    if signed_data is None:
-        return malformed(ReasonCode.SIG_MALFORMED, detail="not a DER ContentInfo with SignedData")
-    embedded = _embedded_certificates(signed_data)
-    if embedded is None:
-        return malformed(ReasonCode.SIG_MALFORMED, detail="an embedded certificate does not parse")
-    signer_infos = list(signed_data["signer_infos"])
-    if not signer_infos:
-        return malformed(ReasonCode.SIG_MALFORMED, detail="no SignerInfo")
-
-    results = [_verify_signer_info(info, signed_data, content, embedded, policy) for info in signer_infos]
-    if len(results) == 1:
-        return results[0]
-
-    count = str(len(results))
-    for index, result in enumerate(results, start=1):
-        if not result.valid:
-            return result.rejected(
-                ReasonCode.SIG_MULTIPLE_SIGNERS,
-                detail=f"SignerInfo {index} of {count} failed with {result.reason_code}",
-                signer_count=count,
-                signer_index=str(index),
-                signer_reason=result.reason_code or "",
-            )
-    return results[0].with_warning(WarningCode.SIG_EXTRA_SIGNERS, signer_count=count)
-
-
-def _verify_signer_info(
-    info: cms.SignerInfo,
-    signed_data: cms.SignedData,
-    content: bytes,
-    embedded: list[_EmbeddedCert],
-    policy: _Policy,
-) -> VerificationResult:
     try:
-        return _run_checks(info, signed_data, content, embedded, policy)
+        return _verify(signature, content, policy)
     except _Rejected as rejection:
         return rejection.result
+    except (*_PARSE_ERRORS, UnsupportedAlgorithm) as error:
+        # A structure or algorithm the checks did not foresee. The type and the place are logged,
+        # never the values, because certificates carry the signer's name.
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        place = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        logger.warning("signature_parse_error", error=type(error).__name__, place=place)
+        return VerificationResult(valid=False).rejected(
+            ReasonCode.SIG_MALFORMED, detail=f"unexpected {type(error).__name__} at {place}"
+        )
+
+
+def signature_der(signature: bytes) -> bytes:
+    """Return the DER of a PEM-armoured CMS signature ("PKCS7" or "CMS" label), or ``signature`` unchanged."""
+    if not pem.detect(signature):
+        return signature
+    try:
+        label, _, der = pem.unarmor(signature)
+    except ValueError:
+        return signature
+    return der if label in _PEM_LABELS else signature
+
+
+def _verify(signature: bytes, content: bytes, policy: _Policy) -> VerificationResult:
+    result = VerificationResult(valid=False)
+    if len(signature) > MAX_SIGNATURE_BYTES:
+        _reject(result, ReasonCode.SIG_TOO_LARGE, detail=f"{len(signature)} bytes",
+                size_kib=str(-(-len(signature) // 1024)), max_kib=str(MAX_SIGNATURE_BYTES // 1024))
+
+    signed_data = _load_signed_data(signature_der(signature))
+    if signed_data is None:
+        _reject(result, ReasonCode.SIG_MALFORMED, detail="not a ContentInfo with SignedData")
+    signer_infos = list(signed_data["signer_infos"])
+    if not signer_infos:
+        _reject(result, ReasonCode.SIG_MALFORMED, detail="no SignerInfo")
+    if len(signer_infos) > 1:
+        # An approval is one person's decision; with several signers, which one approves would
+        # depend on the DER order of the SET OF SignerInfos.
+        _reject(result, ReasonCode.SIG_MULTIPLE_SIGNERS, detail=f"{len(signer_infos)} SignerInfos",
+                signer_count=str(len(signer_infos)))
+
+    embedded = _embedded_certificates(signed_data)
+    if embedded is None:
+        _reject(result, ReasonCode.SIG_MALFORMED, detail="an embedded certificate does not parse")
+    _check_embedded_limits(embedded, result)
+    return _run_checks(signer_infos[0], signed_data, content, embedded, policy)
+
+
+def _check_embedded_limits(embedded: list[_EmbeddedCert], result: VerificationResult) -> None:
+    if len(embedded) > MAX_EMBEDDED_CERTIFICATES:
+        _reject(result, ReasonCode.SIG_TOO_MANY_CERTIFICATES, detail=f"{len(embedded)} certificates",
+                certificate_count=str(len(embedded)), max_count=str(MAX_EMBEDDED_CERTIFICATES))
+    by_subject: dict[bytes, bytes] = {}
+    for item in embedded:
+        subject, der = item.asn1.subject.dump(), item.asn1.dump()
+        if by_subject.setdefault(subject, der) != der:
+            _reject(result, ReasonCode.CERT_PATH_AMBIGUOUS, detail="two certificates share a subject name")
 
 
 def _run_checks(
@@ -192,6 +246,9 @@ def _run_checks(
         _reject(result, ReasonCode.SIG_NO_SIGNED_ATTRS, detail="content-type or message-digest missing")
     if content_type.native != signed_data["encap_content_info"]["content_type"].native:
         _reject(result, ReasonCode.SIG_MALFORMED, detail="content-type attribute mismatch")
+    if content_type.native != "data":
+        # A manifest is plain data; another type (a time-stamp token, say) gives the bytes another meaning.
+        _reject(result, ReasonCode.SIG_MALFORMED, detail="content type is not id-data")
 
     digest_name = info["digest_algorithm"]["algorithm"].native
     signature_oid = info["signature_algorithm"]["algorithm"].native
@@ -208,39 +265,51 @@ def _run_checks(
         signer_fingerprint_sha256=signer.cert.fingerprint(hashes.SHA256()).hex(),
         signer_certificate=signer.cert,
     )
-    _check_signing_certificate_attribute(attributes, signer, result)
+    _check_signing_certificate_attributes(attributes, signer, result)
 
     result = _check_signature(info, signer.cert, policy, result)
-    _check_key_size(signer.cert, policy, result)
+    _check_key(signer.cert, policy, result)
 
     signing_time = _signing_time(attributes, result)
     result = replace(result, signing_time=signing_time)
     if signing_time is None:
         result = result.with_warning(WarningCode.SIG_NO_SIGNING_TIME)
     reference = policy.now or policy.at or datetime.now(UTC)
-    if signing_time is not None and signing_time > reference + CLOCK_SKEW:
-        _reject(
-            result,
-            ReasonCode.SIG_TIME_INVALID,
-            detail="signing time is in the future",
-            signing_time=format_time(signing_time),
-        )
-
-    moment = policy.at or signing_time or reference
-    result = _check_path(signer, embedded, moment, policy, result)
+    _check_signing_time(signing_time, reference, policy, result)
 
     profile_reason = check_signer_profile(signer.cert)
     if profile_reason is not None:
         _reject(result, profile_reason, detail="signer certificate profile")
+
+    moment = policy.at or signing_time or reference
+    result = _check_path(signer, embedded, moment, policy, result)
     return replace(result, valid=True)
 
 
+def _check_signing_time(signing_time: datetime | None, reference: datetime, policy: _Policy,
+                        result: VerificationResult) -> None:
+    # Runs before the path check, so a wrong clock is reported as such and not as a certificate
+    # that was not yet (or no longer) valid at the stated time.
+    if signing_time is None:
+        return
+    if signing_time > reference + CLOCK_SKEW:
+        _reject(result, ReasonCode.SIG_TIME_INVALID, detail="signing time is in the future",
+                signing_time=format_time(signing_time))
+    earliest = policy.earliest_signing_time
+    if earliest is not None and signing_time < earliest:
+        _reject(result, ReasonCode.SIG_TIME_TOO_EARLY, detail="signing time before the earliest allowed",
+                signing_time=format_time(signing_time), earliest=format_time(earliest))
+
+
 def embedded_certificates(signature: bytes) -> list[x509.Certificate]:
-    """Return the certificates a CMS signature carries; empty when the bytes do not parse."""
-    signed_data = _load_signed_data(signature)
+    """Return the certificates a CMS signature carries; empty when the bytes do not parse or carry too many."""
+    if len(signature) > MAX_SIGNATURE_BYTES:
+        return []
+    signed_data = _load_signed_data(signature_der(signature))
     if signed_data is None:
         return []
-    return [item.cert for item in _embedded_certificates(signed_data) or []]
+    found = _embedded_certificates(signed_data) or []
+    return [item.cert for item in found] if len(found) <= MAX_EMBEDDED_CERTIFICATES else []
 
 
 def _load_signed_data(signature: bytes) -> cms.SignedData | None:
@@ -363,31 +432,44 @@ def _find_signer(info: cms.SignerInfo, embedded: list[_EmbeddedCert], result: Ve
     _reject(result, ReasonCode.SIG_SIGNER_CERT_MISSING, detail=f"no certificate matches the {sid.name}")
 
 
-def _check_signing_certificate_attribute(
+def _check_signing_certificate_attributes(
     attributes: dict[str, list[Asn1Value]], signer: _EmbeddedCert, result: VerificationResult
 ) -> None:
-    """Check the ESS signing-certificate-v2 attribute (RFC 5035) against the signer's certificate."""
-    values = attributes.get("signing_certificate_v2")
-    if values is None:
-        return
-    if len(values) != 1 or not isinstance(values[0], tsp.SigningCertificateV2):
-        _reject(result, ReasonCode.SIG_MALFORMED, detail="bad signing-certificate-v2 attribute")
+    """Check the ESS signing-certificate attributes, v1 (RFC 2634) and v2 (RFC 5035), against the signer's certificate.
 
-    first = values[0]["certs"][0]
-    hash_name = first["hash_algorithm"]["algorithm"].native
-    if not is_allowed_digest(hash_name):
-        _reject(
-            result,
-            ReasonCode.SIG_WEAK_DIGEST,
-            detail="signing-certificate-v2 uses a weak hash",
-            digest_algorithm=_DIGEST_LABELS.get(hash_name, hash_name),
-        )
-    if not hmac.compare_digest(compute_digest(hash_name, signer.asn1.dump()), first["cert_hash"].native):
-        _reject(
-            result,
-            ReasonCode.SIG_SIGNER_CERT_MISSING,
-            detail="signing-certificate-v2 names another certificate",
-        )
+    The first ESSCertID names the signing certificate; further ones may name its issuers.
+    """
+    for name, attribute_class in (("signing_certificate", tsp.SigningCertificate),
+                                  ("signing_certificate_v2", tsp.SigningCertificateV2)):
+        values = attributes.get(name)
+        if values is None:
+            continue
+        if len(values) != 1 or not isinstance(values[0], attribute_class) or len(values[0]["certs"]) == 0:
+            _reject(result, ReasonCode.SIG_MALFORMED, detail=f"bad {name} attribute")
+        first = values[0]["certs"][0]
+        # ESSCertID (v1) hashes with SHA-1 by definition; it identifies a certificate, it signs nothing.
+        hash_name = "sha1" if name == "signing_certificate" else first["hash_algorithm"]["algorithm"].native
+        if name == "signing_certificate_v2" and not is_allowed_digest(hash_name):
+            _reject(
+                result,
+                ReasonCode.SIG_WEAK_DIGEST,
+                detail="signing-certificate-v2 uses a weak hash",
+                digest_algorithm=_DIGEST_LABELS.get(hash_name, hash_name),
+            )
+        if not hmac.compare_digest(compute_digest(hash_name, signer.asn1.dump()), first["cert_hash"].native):
+            _reject(result, ReasonCode.SIG_SIGNER_CERT_MISSING, detail=f"{name} names another certificate")
+        if not _issuer_serial_matches(first["issuer_serial"], signer.asn1):
+            _reject(result, ReasonCode.SIG_SIGNER_CERT_MISSING, detail=f"{name} names another issuer and serial")
+
+
+def _issuer_serial_matches(issuer_serial: Asn1Value, cert: asn1_x509.Certificate) -> bool:
+    """Return whether an optional ESS IssuerSerial names ``cert`` (an absent one names any)."""
+    if issuer_serial.native is None:
+        return True
+    if issuer_serial["serial_number"].native != cert.serial_number:
+        return False
+    names = [name.chosen for name in issuer_serial["issuer"] if name.name == "directory_name"]
+    return not names or any(name == cert.issuer for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,7 +549,8 @@ def _verify_pss(
     mgf_hash = new_hash(parameters["mask_gen_algorithm"]["parameters"]["algorithm"].native)
     try:
         pss = padding.PSS(mgf=padding.MGF1(mgf_hash), salt_length=parameters["salt_length"].native)
-    except ValueError:
+    except (ValueError, TypeError, OverflowError):
+        # OverflowError: a salt length too large for a C integer.
         _reject(result, ReasonCode.SIG_INVALID, detail="bad PSS salt length")
     _verify_rsa(public_key, pss, signed, result)
 
@@ -481,7 +564,7 @@ def _verify_rsa(
     for data in signed.candidates:
         try:
             public_key.verify(signed.signature, data, scheme, new_hash(signed.digest_name))
-        except (InvalidSignature, ValueError):
+        except (InvalidSignature, ValueError, OverflowError):
             continue
         return
     _reject(result, ReasonCode.SIG_INVALID, detail="RSA signature does not verify")
@@ -497,7 +580,7 @@ def _verify_ecdsa(public_key: ec.EllipticCurvePublicKey, signed: _SignatureInput
     _reject(result, ReasonCode.SIG_INVALID, detail="ECDSA signature does not verify")
 
 
-def _check_key_size(cert: x509.Certificate, policy: _Policy, result: VerificationResult) -> None:
+def _check_key(cert: x509.Certificate, policy: _Policy, result: VerificationResult) -> None:
     public_key = cert.public_key()
     if isinstance(public_key, rsa.RSAPublicKey):
         key_type, bits, minimum = "RSA", public_key.key_size, policy.min_rsa_bits
@@ -514,6 +597,10 @@ def _check_key_size(cert: x509.Certificate, policy: _Policy, result: Verificatio
             key_bits=str(bits),
             min_bits=str(minimum),
         )
+    problem = key_parameter_problem(public_key)
+    if problem is not None:
+        _reject(result, ReasonCode.SIG_KEY_UNSUPPORTED, detail=f"{key_type} key with {problem}",
+                key_type=key_type, key_parameter=problem)
 
 
 def _signing_time(attributes: dict[str, list[Asn1Value]], result: VerificationResult) -> datetime | None:
@@ -541,6 +628,7 @@ def _check_path(
         ocsp_responses=policy.ocsp_responses,
         require_revocation=policy.require_revocation,
         moment=moment,
+        timeout=policy.path_timeout,
     )
     if check.unreadable_crls:
         result = result.with_warning(WarningCode.CRL_UNREADABLE, crl_count=str(check.unreadable_crls))

@@ -158,7 +158,9 @@ class SyncService:
 
     def _approval(self, batch: dict[str, Any], keys: BatchKeys) -> Approval:
         manifest = self.store.get(keys.manifest)
-        signature = self.store.get(batch["approval"]["signature_key"])
+        # The evidence copies are the bytes the approve stage verified. The upload under approvals/
+        # can be replaced after the approval by anyone who may upload there.
+        signature = self.store.get(batch["approval"]["signature_evidence_key"])
         seal_key = batch["approval"].get("seal_key")
         seal = self.store.get(seal_key) if seal_key else None
         return Approval.from_bytes(manifest, signature, seal)
