@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import json
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cbccvc import runtime
 from cbccvc.models import BatchKeys
 from cbccvc_local.pipeline import SAMPLE_EXPORT, LocalPipeline
 from tests.conftest import load_event
@@ -210,3 +212,38 @@ def test_live_manifest_not_renewed(pipeline: LocalPipeline) -> None:
     again = pipeline.upload_export(data, SAMPLE_EXPORT.name)
     assert again["duplicate_event"] is True
     assert pipeline.manifest(first["batch_id"]) == manifest
+
+
+def test_fullwidth_id_matched_and_staged(pipeline: LocalPipeline, tmp_path: Path) -> None:
+    person = _first_person(pipeline)
+    fullwidth = person["personal_id"].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    outcome = pipeline.upload_export(_csv([_row_for({**person, "personal_id": fullwidth})]), "toan-kho.csv")
+    assert outcome["state"] == "validated"
+    assert outcome["valid"] == 1
+    codes = [finding["code"] for finding in _findings(pipeline, outcome["batch_id"])]
+    assert codes == ["PID_DIGITS_CONVERTED"]
+    assert person["personal_id"] not in (tmp_path / "lambda.log").read_text(encoding="utf-8")
+
+
+def test_record_without_query_fields_blocked_not_crashed(pipeline: LocalPipeline, tmp_path: Path) -> None:
+    # An agency that configured MANDATORY_FIELDS without the name sends a file without that column.
+    environment = pipeline.stack.environments["ValidateFunction"]
+    environment["MANDATORY_FIELDS"] = "personal_id,birth_date,gender,unit_code"
+    runtime.reset()
+    try:
+        person = _first_person(pipeline)
+        row = _row_for(person).split(",", 1)[1]
+        header = HEADER.split(",", 1)[1]
+        outcome = pipeline.upload_export(_csv([row], header=header), "thieu-ten.csv")
+    finally:
+        del environment["MANDATORY_FIELDS"]
+        runtime.reset()
+    assert outcome["state"] == "rejected"
+    assert pipeline.batch(outcome["batch_id"])["rejection"]["code"] == "NO_VALID_RECORDS"
+    findings = [finding for finding in _findings(pipeline, outcome["batch_id"])
+                if finding["code"] == "POPULATION_QUERY_INVALID"]
+    assert [(finding["row"], finding["severity"]) for finding in findings] == [(2, "error")]
+    assert "Họ và tên" in findings[0]["message"]
+    log = (tmp_path / "lambda.log").read_text(encoding="utf-8")
+    assert "population_query_invalid" in log
+    assert person["personal_id"] not in log

@@ -56,3 +56,26 @@ def test_report_cli_unreadable_file_no_copy(tmp_path: Path, capsys: pytest.Captu
     assert (tmp_path / "hong.bao-cao-kiem-tra.json").is_file()
     assert not (tmp_path / "hong - danh dau loi.xlsx").exists()
     assert capsys.readouterr().err
+
+
+def test_report_cli_folder_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "là một thư mục" in capsys.readouterr().err
+
+
+def test_report_cli_unknown_mandatory_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    assert main(["validate", str(source), "--mandatory", "full_name,ho_ten"]) == 2
+    error = capsys.readouterr().err
+    assert "ho_ten" in error
+    assert "personal_id" in error
+    assert not (tmp_path / "nho.bao-cao-kiem-tra.json").exists()
+
+
+def test_report_cli_output_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    occupied = tmp_path / "bao-cao"
+    occupied.write_text("x", encoding="utf-8")
+    assert main(["validate", str(source), "--output", str(occupied)]) == 2
+    assert "không phải thư mục" in capsys.readouterr().err
+    assert occupied.read_text(encoding="utf-8") == "x"

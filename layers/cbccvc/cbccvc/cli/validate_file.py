@@ -22,7 +22,7 @@ from cbccvc.messages import current_language, render
 from cbccvc.models import Finding, sha256_hex
 from cbccvc.reporting.annotated_workbook import annotated_file_name, build_annotated_workbook
 from cbccvc.reporting.validation_report import ValidationReport, build_report, message_params
-from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
 from cbccvc.validation.codes import SEVERITY
 from cbccvc.validation.engine import progress_listener
 from cbccvc.validation.service import ValidateOptions, check_tables, prepare_outputs, read_checked_export
@@ -67,25 +67,44 @@ class Progress:
             print(render(message_code, **params), file=sys.stderr, flush=True)
 
 
-def run(arguments: argparse.Namespace) -> int:
+# Exit code of a command given wrong arguments, as argparse uses.
+USAGE_ERROR = 2
+
+
+def run(arguments: argparse.Namespace) -> int:  # noqa: PLR0911 - one return per argument error
     path: Path = arguments.file
+    if path.is_dir():
+        return fail("report.path_is_folder", file=path)
     if not path.is_file():
         return fail("cli.file_not_found", file=path)
+    mandatory = tuple(name.strip() for name in arguments.mandatory.split(",") if name.strip())
+    unknown = [name for name in mandatory if name not in FIELDS_BY_NAME]
+    if unknown:
+        fail("report.mandatory_unknown", names=", ".join(unknown), known=", ".join(FIELDS_BY_NAME))
+        return USAGE_ERROR
+    directory = arguments.output or path.parent
+    if directory.exists() and not directory.is_dir():
+        fail("report.output_not_folder", path=directory)
+        return USAGE_ERROR
     units = None
     if arguments.units is not None:
         try:
             units = frozenset(unit["code"] for unit in read_units(arguments.units.read_bytes(), arguments.units.name))
         except (UnitListError, OSError):
             return fail("cli.units_unreadable", file=arguments.units)
-    options = ValidateOptions(
-        mandatory_fields=tuple(name.strip() for name in arguments.mandatory.split(",") if name.strip()),
-        max_rows=10_000_000,
-        manifest_validity=timedelta(days=14),
-    )
+    options = ValidateOptions(mandatory_fields=mandatory, max_rows=10_000_000, manifest_validity=timedelta(days=14))
     data = path.read_bytes()
+    try:
+        return _validate(arguments, path, data, options=options, directory=directory, units=units)
+    except OSError as error:
+        return fail("cli.file_write_failed", file=error.filename or directory,
+                    reason=error.strerror or type(error).__name__)
+
+
+def _validate(arguments: argparse.Namespace, path: Path, data: bytes, *, options: ValidateOptions, directory: Path,
+              units: frozenset[str] | None) -> int:
     batch_id = f"{arguments.agency}-{sha256_hex(data)[:20]}"
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    directory = arguments.output or path.parent
     try:
         tables = read_checked_export(data, path.name, options)
     except UnreadableFileError as error:
@@ -106,8 +125,8 @@ def run(arguments: argparse.Namespace) -> int:
     json_path, xlsx_path, annotated_path = _write(report, directory, path, data, tables=tables,
                                                   rendered=(outputs.report_json, outputs.report_xlsx))
     progress.say("progress.written")
-    say("cli.validate_summary", file=path.name, rows=rows, valid=outputs.staged, invalid=invalid,
-        errors=report.errors, warnings=report.warnings)
+    say("report.validate_summary", file=path.name, rows=rows, valid=outputs.staged, invalid=invalid,
+        dropped=outputs.dropped, errors=report.errors, warnings=report.warnings)
     say("cli.validate_population_skipped")
     say("cli.validate_reports", json=json_path, xlsx=xlsx_path)
     if annotated_path is not None:

@@ -12,12 +12,25 @@ csv module: a record spanning lines, a lone carriage return as line end, a quote
 unquoted value, a row wider than any of the first rows. Those are parsed with the csv module.
 The width of a row is only needed for rows that look short or long, so only those rows are
 parsed again one by one.
+
+Columns are kept up to the header's last one and ``COLUMN_MARGIN`` more: a line of 16,384
+commas (Excel's export of one stray cell in column XFD) would otherwise make a column of every
+position for every row. A row cut there keeps its exact width and where its first cut-off
+value was, for the row-width check.
+
+A quote that opens a field and is never closed makes the csv module read every following line
+into that field. A field spanning lines that look like records (as many delimiters as half a
+record has) is such a quote: its line is read again with the quote as a plain character, the
+row gets a CSV_QUOTE_UNCLOSED error, and reading goes on from the next line.
+
+Excel's way of keeping leading zeros in CSV, ``="046195688555"``, is read as the text inside.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -25,9 +38,9 @@ from typing import Any
 import polars as pl
 
 from cbccvc.intake.errors import UnreadableFileError
-from cbccvc.intake.grid import Grid
-from cbccvc.intake.headers import find_header
-from cbccvc.intake.sheet import SheetData, position_name, sheet_from_rows
+from cbccvc.intake.grid import Grid, RowDamage
+from cbccvc.intake.headers import HEADER_SEARCH_ROWS, find_header
+from cbccvc.intake.sheet import SheetData, position_name, sheet_from_grid
 
 DELIMITERS = (",", ";", "\t", "|")
 # Characters of the start of the text that the delimiter is chosen on.
@@ -35,6 +48,17 @@ SNIFF_CHARS = 65_536
 # The csv module rejects fields longer than its limit. A very long cell is damage to report at
 # its row, not a reason to reject the file, so the limit is far above any real cell.
 MAX_FIELD_CHARS = 64 * 1024 * 1024
+# Positions kept right of the header's last one, so a row a little too wide is still shown whole.
+COLUMN_MARGIN = 8
+# Positions kept of a file without a header row (it is rejected; only its first rows are shown).
+NO_HEADER_COLUMNS = 256
+# Unclosed quotes read again before the rest of the file is left as the csv module reads it.
+MAX_QUOTE_REPAIRS = 100
+# Excel's ="…" form of a value it must not read as a number.
+_EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
+_EXCEL_TEXT_PATTERN = r'(?s)^="(.*)"$'
+# Line ends as the csv module splits on them: \r\n, \n or a lone \r.
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
 def read_delimited_sheet(text: str, file_name: str, utf8: bytes | None = None) -> SheetData:
@@ -46,8 +70,7 @@ def read_delimited_sheet(text: str, file_name: str, utf8: bytes | None = None) -
     sheet = parse_with_polars(utf8 if utf8 is not None else text.encode("utf-8"), delimiter, _sample(text))
     if sheet is not None:
         return sheet
-    grid = read_delimited_text(text, file_name, delimiter)
-    return sheet_from_rows(grid.rows, sheet=None, row_numbers=grid.row_numbers, delimited=True)
+    return sheet_from_grid(read_delimited_text(text, file_name, delimiter))
 
 
 def sample_text(utf8: bytes) -> str:
@@ -67,11 +90,11 @@ def parse_with_polars(utf8: bytes, delimiter: str, sample: str) -> SheetData | N
     if returns and returns != utf8.count(b"\r\n"):
         return None
     try:
-        sample_widths = [len(row) for _, row in _records(_sample(sample), delimiter)]
+        sample_rows = [row for _, row in _records(_sample(sample), delimiter)]
     except csv.Error:
         return None
-    # One column more than the widest of the first rows: a wider row makes polars raise.
-    width = max(sample_widths, default=0) + 1
+    # One column more than the widest of the first rows (or than the columns kept): a wider row makes polars raise.
+    width = min(max((len(row) for row in sample_rows), default=0), column_limit(sample_rows)) + 1
     try:
         frame = pl.read_csv(
             utf8, has_header=False, infer_schema=False, separator=delimiter, quote_char='"',
@@ -83,9 +106,45 @@ def parse_with_polars(utf8: bytes, delimiter: str, sample: str) -> SheetData | N
     # A quoted value spanning lines makes rows differ from lines; without a quote there is none.
     if b'"' in utf8 and frame.height != utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1):
         return None
+    if b'="' in utf8:
+        frame = _without_excel_text(frame)
     widths = _LineWidths(utf8, delimiter)
     return SheetData(sheet=None, frame=frame, row_numbers=list(range(1, frame.height + 1)), delimited=True,
                      row_widths=widths.widths)
+
+
+def _without_excel_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Read Excel's ="046195688555" cells as the text inside the quotes."""
+    flags = frame.select(pl.col(name).str.starts_with('="').any() for name in frame.columns).row(0)
+    changed = [name for name, flag in zip(frame.columns, flags, strict=True) if flag]
+    return frame.with_columns(pl.col(name).str.replace(_EXCEL_TEXT_PATTERN, "$1") for name in changed)
+
+
+def column_limit(rows: Sequence[Sequence[str]]) -> int:
+    """Return how many positions of each row to keep: up to the header's last text and ``COLUMN_MARGIN`` more.
+
+    The header is looked for among the first rows from the first non-blank one, as the table
+    is. Without one, a row keeps up to its last value, at most ``NO_HEADER_COLUMNS`` positions.
+    """
+    window: list[Sequence[str]] = []
+    for row in rows:
+        last = _last_value(row)
+        if window or last >= 0:
+            window.append(row[:last + 1])
+        if len(window) > HEADER_SEARCH_ROWS:
+            break
+    header = find_header(window)
+    if header is None:
+        return min(max((len(row) for row in window), default=0), NO_HEADER_COLUMNS) + COLUMN_MARGIN
+    return max(position for position, text in enumerate(header.texts) if text) + 1 + COLUMN_MARGIN
+
+
+def _last_value(row: Sequence[str]) -> int:
+    """Return the position of a row's last non-blank cell, -1 for a blank row."""
+    for position in range(len(row) - 1, -1, -1):
+        if row[position].strip():
+            return position
+    return -1
 
 
 class _LineWidths:
@@ -107,7 +166,11 @@ class _LineWidths:
 
 
 def read_delimited_text(text: str, file_name: str, delimiter: str | None = None) -> Grid:
-    """Return the grid of a decoded text file; raise UnreadableFileError when it cannot be parsed."""
+    """Return the grid of a decoded text file; raise UnreadableFileError when it cannot be parsed.
+
+    Rows are cut after ``column_limit`` positions; the grid keeps their exact widths, where
+    their first cut-off value was, and the rows whose quote was never closed.
+    """
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
     delimiter = delimiter or choose_delimiter(text)
     try:
@@ -115,11 +178,87 @@ def read_delimited_text(text: str, file_name: str, delimiter: str | None = None)
         rows = list(reader)
         if reader.line_num == len(rows):  # no record spans two lines: record i is on line i + 1
             row_numbers = list(range(1, len(rows) + 1))
+            damage: list[RowDamage] = []
         else:
-            row_numbers = [line for line, _ in _records(text, delimiter)]
+            rows, row_numbers, damage = _records_repairing_quotes(text, delimiter, _record_delimiters(rows))
     except csv.Error as error:
         raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
-    return Grid(sheet=None, rows=rows, row_numbers=row_numbers, delimited=True)
+    if '="' in text:
+        rows = [[_excel_text(cell) for cell in row] for row in rows]
+    widths = [len(row) for row in rows]
+    limit = column_limit(rows)
+    overflow: dict[int, int] = {}
+    for index, row in enumerate(rows):
+        if len(row) > limit:
+            extra = next((position for position in range(limit, len(row)) if row[position].strip()), None)
+            if extra is not None:
+                overflow[index] = extra
+            rows[index] = row[:limit]
+    return Grid(sheet=None, rows=rows, row_numbers=row_numbers, delimited=True, damage=damage, overflow=overflow,
+                widths=widths)
+
+
+def _excel_text(cell: str) -> str:
+    if cell.startswith('="'):
+        match = _EXCEL_TEXT.match(cell)
+        if match:
+            return match.group(1)
+    return cell
+
+
+def _record_delimiters(rows: list[list[str]]) -> int:
+    """Return how many delimiters a line inside a field must have to look like a record: half a usual row's."""
+    widths = Counter(len(row) for row in rows[:HEADER_SEARCH_ROWS * 10] if len(row) > 1)
+    usual = widths.most_common(1)[0][0] if widths else 2
+    return max(2, (usual - 1) // 2)
+
+
+def _records_repairing_quotes(text: str, delimiter: str,
+                              minimum: int) -> tuple[list[list[str]], list[int], list[RowDamage]]:
+    """Parse every record with the line it starts on, reading a line again where its quote is never closed.
+
+    A field holding a line break followed by a line of at least ``minimum`` delimiters swallowed
+    records: its line is read with quotes as plain characters, and parsing starts again on the
+    next line.
+    """
+    lines = [line for line in _LINE_END.split(text) if line]
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    damage: list[RowDamage] = []
+    start = 0
+    repairs = 0
+    while start < len(lines):
+        reader = csv.reader(iter(lines[start:]), delimiter=delimiter, quotechar='"', doublequote=True)
+        line = start + 1
+        restart = None
+        for cells in reader:
+            row = cells
+            position = _swallowing_field(row, delimiter, minimum)
+            if position is not None:
+                damage.append(RowDamage(len(rows), "CSV_QUOTE_UNCLOSED", position))
+                if repairs < MAX_QUOTE_REPAIRS:
+                    repairs += 1
+                    row = next(csv.reader([lines[line - 1]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+                    restart = line
+            rows.append(row)
+            row_numbers.append(line)
+            if restart is not None:
+                break
+            line = start + reader.line_num + 1
+        if restart is None:
+            break
+        start = restart
+    return rows, row_numbers, damage
+
+
+def _swallowing_field(row: list[str], delimiter: str, minimum: int) -> int | None:
+    """Return the position of a field that holds lines looking like records, if any."""
+    for position, value in enumerate(row):
+        if "\n" not in value and "\r" not in value:
+            continue
+        if any(line.count(delimiter) >= minimum for line in value.splitlines()[1:]):
+            return position
+    return None
 
 
 def _sample(text: str) -> str:

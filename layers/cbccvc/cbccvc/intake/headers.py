@@ -69,6 +69,8 @@ class HeaderMatch:
     fields: dict[int, str]  # column position → field name
     texts: list[str]  # header text of every position, as shown to the agency
     legacy: dict[int, LegacyEncoding] = field(default_factory=dict)  # positions whose header was decoded
+    # Positions whose header names a field an earlier position already has → that field.
+    duplicates: dict[int, str] = field(default_factory=dict)
 
 
 def cell_text(cell: Any) -> str:
@@ -254,6 +256,7 @@ def _claim(match: HeaderMatch, position: int, candidates: list[str], matcher: _M
             continue
         field_name, encoding = found
         if field_name in claimed:
+            match.duplicates[position] = field_name
             return None
         match.fields[position] = field_name
         match.texts[position] = decoded_header(text, encoding)

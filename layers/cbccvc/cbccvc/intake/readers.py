@@ -36,9 +36,10 @@ from cbccvc.intake.encodings import DecodedText, decode_export_text, decode_text
 from cbccvc.intake.errors import UnreadableFileError
 from cbccvc.intake.grid import Grid
 from cbccvc.intake.headers import HEADER_SEARCH_ROWS, cell_text
+from cbccvc.intake.json_records import MAX_COLUMNS as JSON_MAX_COLUMNS
 from cbccvc.intake.json_records import read_json_records
 from cbccvc.intake.markup import is_markup, read_markup
-from cbccvc.intake.sheet import SheetData, sheet_from_rows
+from cbccvc.intake.sheet import SheetData, sheet_from_grid, sheet_from_rows
 from cbccvc.intake.spreadsheets import OLE_MAGIC, ZIP_MAGIC, read_workbook
 from cbccvc.intake.table import Table
 from cbccvc.intake.tables import table_from_sheet
@@ -85,6 +86,17 @@ def read_export(data: bytes, file_name: str,
     ``mandatory_fields`` are named in the HEADER_NOT_FOUND message as the headers a file needs.
     """
     sheets, hidden, file_findings = read_sheets(data, file_name)
+    try:
+        return _tables(sheets, hidden, file_findings, file_name, mandatory_fields)
+    except CellReferenceMissing:
+        # A cell the fast path looked up in the sheet's XML is not there (cells written without
+        # references): python-calamine reads such a workbook by cell order.
+        sheets, hidden, file_findings = read_sheets(data, file_name, fast=False)
+        return _tables(sheets, hidden, file_findings, file_name, mandatory_fields)
+
+
+def _tables(sheets: list[SheetData], hidden: list[SheetData], file_findings: list[Finding], file_name: str,
+            mandatory_fields: Sequence[str]) -> list[Table]:
     if not any(_has_content(sheet) for sheet in sheets):
         raise UnreadableFileError("FILE_EMPTY", file=file_name)
 
@@ -107,18 +119,22 @@ def read_export(data: bytes, file_name: str,
     return tables
 
 
-def read_sheets(data: bytes, file_name: str) -> tuple[list[SheetData], list[SheetData], list[Finding]]:
-    """Return the visible sheets of an export, its hidden worksheets, and the findings about the whole file."""
+def read_sheets(data: bytes, file_name: str, *,
+                fast: bool = True) -> tuple[list[SheetData], list[SheetData], list[Finding]]:
+    """Return the visible sheets of an export, its hidden worksheets, and the findings about the whole file.
+
+    ``fast`` False reads a workbook with python-calamine even where fastexcel could read it.
+    """
     extension = file_extension(file_name)
     known = SPREADSHEET_EXTENSIONS | TEXT_EXTENSIONS | JSON_EXTENSIONS
     if extension not in known:
         raise UnreadableFileError("FILE_FORMAT_UNSUPPORTED", file=file_name, extension=extension or NO_EXTENSION)
     if not _SOMETHING.search(data):
         raise UnreadableFileError("FILE_EMPTY", file=file_name)
-    if data.startswith(ZIP_MAGIC):
-        fast = read_xlsx_sheets(data)
-        if fast is not None:
-            return fast.visible, fast.hidden, []
+    if data.startswith(ZIP_MAGIC) and fast:
+        sheets = read_xlsx_sheets(data, file_name)
+        if sheets is not None:
+            return sheets.visible, sheets.hidden, []
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         grids = read_workbook(data, file_name, include_hidden=True)
         errors = _workbook_errors(data)
@@ -132,7 +148,12 @@ def read_sheets(data: bytes, file_name: str) -> tuple[list[SheetData], list[Shee
     decoded = _decode(data, file_name, spreadsheet=spreadsheet)
     findings = _encoding_findings(decoded, file_name)
     if extension in JSON_EXTENSIONS:
-        return [_sheet_of(read_json_records(decoded.text, file_name))], [], findings
+        grid = read_json_records(decoded.text, file_name)
+        if grid.dropped_columns:
+            findings.append(Finding(code="COLUMNS_DROPPED", severity=SEVERITY["COLUMNS_DROPPED"],
+                                    params={"file": file_name, "count": grid.dropped_columns,
+                                            "limit": JSON_MAX_COLUMNS}))
+        return [_sheet_of(grid)], [], findings
     if spreadsheet and is_markup(decoded.text):
         return [_sheet_of(grid) for grid in read_markup(decoded.text, file_name)], [], findings
     return [read_delimited_sheet(decoded.text, file_name, decoded.utf8)], [], findings
@@ -187,14 +208,15 @@ def _encoding_findings(decoded: DecodedText, file_name: str) -> list[Finding]:
 
 def _sheet_of(grid: Grid, errors: dict[str, dict[tuple[int, int], str]] | None = None) -> SheetData:
     """Convert a grid of Python values, moving the sheet's formula errors into grid coordinates."""
-    first_row = grid.row_numbers[0] - 1 if grid.row_numbers else 0
-    sheet_errors = (errors or {}).get(grid.sheet or "", {})
-    grid_errors = {(row - first_row, column - grid.first_column): value
-                   for (row, column), value in sheet_errors.items()
-                   if row >= first_row and column >= grid.first_column}
-    return sheet_from_rows(grid.rows, sheet=grid.sheet, row_numbers=grid.row_numbers, first_column=grid.first_column,
-                           merged=grid.merged, delimited=grid.delimited, date_epoch=grid.date_epoch,
-                           errors=grid_errors)
+    if grid.errors is not None:
+        grid_errors = grid.errors
+    else:
+        first_row = grid.row_numbers[0] - 1 if grid.row_numbers else 0
+        sheet_errors = (errors or {}).get(grid.sheet or "", {})
+        grid_errors = {(row - first_row, column - grid.first_column): value
+                       for (row, column), value in sheet_errors.items()
+                       if row >= first_row and column >= grid.first_column}
+    return sheet_from_grid(grid, grid_errors)
 
 
 def _workbook_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
@@ -267,8 +289,6 @@ def _has_content(sheet: SheetData) -> bool:
 
 
 def _first_nonempty_row(sheet: SheetData) -> list[str]:
-    for row in sheet.head(HEADER_SEARCH_ROWS):
-        texts = [cell_text(cell) for cell in row]
-        if any(texts):
-            return texts
+    for row in sheet.head(1, start=sheet.first_filled_row()):
+        return [cell_text(cell) for cell in row]
     return []

@@ -14,12 +14,16 @@ import re
 import zipfile
 import zlib
 from datetime import date
+from typing import Any
 
+import fastexcel
 import python_calamine
 
 from cbccvc.intake.errors import UnreadableFileError
-from cbccvc.intake.grid import Grid
+from cbccvc.intake.grid import Grid, RowDamage
 from cbccvc.intake.headers import MergedRange
+from cbccvc.intake.xlsx_parts import SheetExtent, sheet_entries, sheet_extent
+from cbccvc.intake.xlsx_stream import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, read_sparse_sheet
 from cbccvc.validation.values import EXCEL_EPOCH_1900, EXCEL_EPOCH_1904
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -44,6 +48,7 @@ def read_workbook(data: bytes, file_name: str, *, include_hidden: bool = False) 
         raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
 
     epoch = workbook_epoch(data)
+    oversized = oversized_sheets(data)
     grids: list[Grid] = []
     for metadata in workbook.sheets_metadata:
         hidden = metadata.visible != python_calamine.SheetVisibleEnum.Visible
@@ -51,9 +56,14 @@ def read_workbook(data: bytes, file_name: str, *, include_hidden: bool = False) 
             continue
         if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
+        if metadata.name in oversized:
+            grid = read_large_sheet(data, metadata.name, oversized[metadata.name], epoch=epoch, file_name=file_name)
+            grid.hidden = hidden
+            grids.append(grid)
+            continue
         try:
             sheet = workbook.get_sheet_by_name(metadata.name)
-            rows = sheet.to_python(skip_empty_area=True)
+            rows, damage = _sheet_rows(sheet, data, metadata.name)
             merged = sheet.merged_cell_ranges or []
         except python_calamine.PasswordError as error:
             raise UnreadableFileError("FILE_PASSWORD_PROTECTED", file=file_name) from error
@@ -73,8 +83,60 @@ def read_workbook(data: bytes, file_name: str, *, include_hidden: bool = False) 
             ],
             date_epoch=epoch,
             hidden=hidden,
+            damage=damage,
         ))
     return grids
+
+
+def _sheet_rows(sheet: python_calamine.CalamineSheet, data: bytes,
+                name: str) -> tuple[list[list[Any]], list[RowDamage]]:
+    """Return a sheet's rows from its first used cell, and the rows python-calamine could not convert.
+
+    python-calamine raises OverflowError for a whole sheet when a date-formatted cell holds a
+    number far past any date (an ID in a date column): Python's timedelta cannot hold it. Such
+    a sheet is read row by row, and each failing row is read as text with fastexcel, which
+    leaves that cell empty, and reported (ROW_DATE_UNREADABLE).
+    """
+    try:
+        return sheet.to_python(skip_empty_area=True), []
+    except OverflowError:
+        pass
+    first_row, first_column = sheet.start or (0, 0)
+    rows: list[list[Any]] = []
+    damage: list[RowDamage] = []
+    iterator = sheet.iter_rows()  # from row 1 and column A, not from the first used cell
+    index = 0
+    while True:
+        try:
+            row: list[Any] | None = next(iterator)
+        except StopIteration:
+            break
+        except OverflowError:
+            row = None
+        if index >= first_row:
+            if row is None:
+                damage.append(RowDamage(len(rows), "ROW_DATE_UNREADABLE"))
+                row = _row_as_text(data, name, index)
+            rows.append(row[first_column:])
+        index += 1
+    return rows, damage
+
+
+def _row_as_text(data: bytes, name: str, index: int) -> list[Any]:
+    """Return one row (0-based sheet row ``index``) as fastexcel writes it: text, with dates as ISO text."""
+    try:
+        loaded = fastexcel.read_excel(data).load_sheet(name, header_row=None, skip_rows=index, n_rows=1,
+                                                       dtypes="string")
+        frame = loaded.to_polars()
+    except (fastexcel.FastExcelError, OSError, ValueError):
+        return []
+    if frame.height == 0:
+        return []
+    positions = [column.absolute_index for column in loaded.available_columns()]
+    row: list[Any] = [""] * (max(positions, default=-1) + 1)
+    for position, value in zip(positions, frame.row(0), strict=True):
+        row[position] = value.removesuffix(" 00:00:00") if isinstance(value, str) else ""
+    return row
 
 
 def workbook_epoch(data: bytes) -> date:
@@ -89,3 +151,40 @@ def workbook_epoch(data: bytes) -> date:
     except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, NotImplementedError):
         return EXCEL_EPOCH_1900
     return EXCEL_EPOCH_1904 if _DATE1904.search(head) else EXCEL_EPOCH_1900
+
+
+def oversized_sheets(data: bytes) -> dict[str, str]:
+    """Return the worksheets of an .xlsx package too large for calamine's readers: name → package part.
+
+    A sheet is too large when its used range spans more than ``MAX_SHEET_CELLS`` cells or
+    ``MAX_SHEET_COLUMNS`` columns (see ``xlsx_stream``).
+    """
+    if not data.startswith(ZIP_MAGIC):
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            oversized = {}
+            for entry in sheet_entries(archive):
+                if not (entry.worksheet and entry.part):
+                    continue
+                extent = sheet_extent(archive, entry.part, MAX_SHEET_CELLS)
+                if extent is not None and _too_large(extent):
+                    oversized[entry.name] = entry.part
+            return oversized
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return {}
+
+
+def _too_large(extent: SheetExtent) -> bool:
+    return extent.cells > MAX_SHEET_CELLS or extent.columns > MAX_SHEET_COLUMNS
+
+
+def read_large_sheet(data: bytes, name: str, part: str, *, epoch: date, file_name: str) -> Grid:
+    """Read one worksheet cell by cell (``xlsx_stream``), with its formula errors on the grid."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sparse = read_sparse_sheet(archive, part, name=name, epoch=epoch, file_name=file_name)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableFileError("FILE_DAMAGED", file=file_name) from error
+    sparse.grid.errors = sparse.errors
+    return sparse.grid

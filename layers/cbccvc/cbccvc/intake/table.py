@@ -62,8 +62,10 @@ class Column:
         return self.blank
 
 
-# A character that is not white space for Python's str.isspace (Unicode White_Space and \x1c-\x1f).
-NOT_WHITESPACE = r"[^\s\x1c-\x1f]"
+# A character that is neither white space for Python's str.isspace (Unicode White_Space and
+# \x1c-\x1f) nor invisible (``values.INVISIBLE_CHARACTERS``: zero-width characters, byte
+# order mark, soft hyphen): a cell of only those is blank.
+NOT_WHITESPACE = r"[^\s\x1c-\x1f\x{200b}-\x{200d}\x{2060}\x{feff}\x{ad}]"
 
 
 def filled(values: pl.Series) -> pl.Series:

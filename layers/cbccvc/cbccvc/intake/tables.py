@@ -4,16 +4,18 @@ Rows kept as records are those with a value under a recognised header: blank row
 only carry a row number (templates numbered in advance) and a column-number row under the
 header ("1 2 3 …") are not records. Trailing rows with no digit under the ID and date of birth
 headers and at most three filled cells (the signature block: "Người lập biểu", "Thủ trưởng đơn
-vị", place and date) are left out with one warning. A value merged down over several rows
-belongs to each of them.
+vị", place and date) are left out with one warning, unless the row names a person (a full name
+beside a gender or a unit code). A value merged down over several rows belongs to each of them.
+The header is looked for from the sheet's first non-blank row.
 
 Repairs and findings made here run over whole columns (polars), with Python only for each
 distinct value that needs it, so a 100,000-row file costs a few column passes:
 
 - text typed with a legacy Vietnamese font (TCVN3, VNI) is converted, with a warning;
 - a cell longer than any real field value is cut, with an error on its row;
-- a formula error (#N/A, #REF!) in a recognised column is an error on its cell;
-- a column whose header names no field is a warning, because its data is not synced;
+- a column whose header names no field, or a field an earlier column names, is a warning,
+  because its data is not synced;
+- a row the reader could read only in part (an unclosed quote in CSV) is an error;
 - in a delimited text file, a row with more cells than the header (a delimiter inside an
   unquoted value shifts every later column) is an error, and a row with fewer a warning.
 """
@@ -28,6 +30,7 @@ from cbccvc.intake.headers import (
     HEADER_SEARCH_ROWS,
     ROW_NUMBER_HEADERS,
     HeaderMatch,
+    MergedRange,
     find_header,
     is_column_number_row,
 )
@@ -45,6 +48,10 @@ LEGACY_SAMPLE_VALUES = 500
 # Fields that every real record fills and a signature block never does.
 KEY_FIELDS = ("personal_id", "birth_date")
 FOOTER_MAX_CELLS = 3
+# Gender values (folded as lower case) that make a row under the table a person, not a signature.
+_GENDER_WORDS = ("nam", "nữ", "nu", "m", "f", "male", "female")
+# Fields written with digits only: legacy-font detection leaves their columns alone.
+DIGIT_FIELDS = frozenset({"personal_id", "old_id_number", "social_insurance_number", "party_card_number"})
 # Fields whose check gives another result for a number cell than for the same digits typed as
 # text, and the texts for which it does (a number is written without ".0" and without exponent):
 # - an ID of 12 or more digits with at most six significant ones is what Excel keeps of a number
@@ -67,18 +74,20 @@ _LEGACY_CANDIDATE = r"^[\x00-\xff]*[\x80-\xff][\x00-\xff]*$"
 
 def table_from_sheet(sheet: SheetData, file_name: str) -> Table | None:
     """Return the sheet's table, or None when no header row names at least three known fields."""
-    head = sheet.head(HEADER_SEARCH_ROWS + 1)
-    header = find_header(head, sheet.merged)
+    header = find_sheet_header(sheet)
     if header is None:
         return None
     frame = sheet.frame
     start = header.last_row + 1
     if start < frame.height and is_column_number_row(_row_texts(frame, start)):
         start += 1
-    frame = _fill_merged_down(sheet, frame, start)
+    frame, merge_sources = _fill_merged_down(sheet, frame, start)
 
     positions = sorted(header.fields)
     filled_rows, legacy, long = _scan(frame, positions, start)
+    # Digits look the same in every legacy font, so an ID column is never converted (a
+    # superscript digit, a Latin-1 character, would make the whole column read as TCVN3).
+    legacy = {position for position in legacy if header.fields[position] not in DIGIT_FIELDS}
     record_indexes = _record_indexes(filled_rows, positions, start)
     footer = _footer_indexes(frame, record_indexes, header)
     if footer:
@@ -102,20 +111,34 @@ def table_from_sheet(sheet: SheetData, file_name: str) -> Table | None:
         field_name = header.fields[position]
         column = Column(field=field_name, index=sheet.first_column + position, header=header.texts[position],
                         values=records[position_name(position)].alias(field_name),
-                        numbers=_number_rows(sheet, field_name, position, records, record_indexes),
+                        numbers=_number_rows(sheet, field_name, position, records, record_indexes=record_indexes,
+                                             merge_source=merge_sources.get(position)),
                         formula_errors=errors.get(position, {}),
                         blank=~filled_records[position_name(position)])
         table.columns[field_name] = column
         _repair_column(table, column, legacy=position in legacy, long=position in long)
-        _note_formula_errors(table, column)
     _note_legacy_headers(table, header)
     _note_unrecognised(table, header, sheet.first_column)
+    _note_duplicate_headers(table, header, sheet)
+    _note_damage(table, sheet, start)
     if sheet.delimited:
         _check_row_widths(table, sheet, records, record_indexes, header)
     if footer:
         _add(table, "ROWS_NOT_RECORDS", row=sheet.row_numbers[footer[0]],
              rows=", ".join(str(sheet.row_numbers[index]) for index in footer))
     return table
+
+
+def find_sheet_header(sheet: SheetData) -> HeaderMatch | None:
+    """Find the header among the first rows from the sheet's first non-blank row; rows are frame rows."""
+    top = sheet.first_filled_row()
+    head = sheet.head(HEADER_SEARCH_ROWS + 1, start=top)
+    merged = [MergedRange(block.first_row - top, block.first_column, block.last_row - top, block.last_column)
+              for block in sheet.merged if block.first_row >= top]
+    header = find_header(head, merged)
+    if header is not None:
+        header.last_row += top
+    return header
 
 
 def _rows(frame: pl.DataFrame, indexes: list[int]) -> pl.DataFrame:
@@ -167,8 +190,13 @@ def _record_indexes(filled_rows: pl.DataFrame, positions: list[int], start: int)
     return (has_value.arg_true() + start).to_list()
 
 
-def _fill_merged_down(sheet: SheetData, frame: pl.DataFrame, start: int) -> pl.DataFrame:
-    """Copy the value of each one-column block merged over data rows into every empty cell of the block."""
+def _fill_merged_down(sheet: SheetData, frame: pl.DataFrame, start: int) -> tuple[pl.DataFrame, dict[int, list[int]]]:
+    """Copy the value of each one-column block merged over data rows into every empty cell of the block.
+
+    Returns the filled frame and, for each filled position, the frame row each row's value now
+    comes from: a covered cell has no cell of its own in the file, so facts about its value
+    (was it a number?) are asked of the block's first cell.
+    """
     by_column: dict[int, list[tuple[int, int]]] = {}
     for block in sheet.merged:
         if block.first_column != block.last_column or block.first_row < start or block.last_row <= block.first_row:
@@ -177,16 +205,23 @@ def _fill_merged_down(sheet: SheetData, frame: pl.DataFrame, start: int) -> pl.D
             continue
         by_column.setdefault(block.first_column, []).append((block.first_row, min(block.last_row, frame.height - 1)))
     if not by_column:
-        return frame
+        return frame, {}
     filled = []
+    sources: dict[int, list[int]] = {}
     for position, blocks in by_column.items():
         source = list(range(frame.height))
         for first, last in blocks:
             source[first + 1:last + 1] = [first] * (last - first)
         name = position_name(position)
         values = frame[name]
-        filled.append(values.fill_null(values.gather(source)).alias(name))
-    return frame.with_columns(filled)
+        gathered = values.gather(source)
+        filled.append(values.fill_null(gathered).alias(name))
+        # A covered cell with a value of its own keeps it, and its own source.
+        own = values.is_not_null().arg_true().to_list()
+        for row in own:
+            source[row] = row
+        sources[position] = source
+    return frame.with_columns(filled), sources
 
 
 def _footer_indexes(frame: pl.DataFrame, record_indexes: list[int], header: HeaderMatch) -> list[int]:
@@ -195,13 +230,14 @@ def _footer_indexes(frame: pl.DataFrame, record_indexes: list[int], header: Head
     if not key_positions or not record_indexes:
         return []
     # The block is a few rows: look at the last rows first, and at all only if every one qualifies.
+    person = _is_person(header)
     for tail in (64, len(record_indexes)):
         indexes = record_indexes[-tail:]
         rows = frame[indexes]
         filled = pl.sum_horizontal([_is_filled(name).cast(pl.Int32) for name in rows.columns])
         has_key = pl.any_horizontal([pl.col(position_name(position)).str.contains(r"\d").fill_null(False)
                                      for position in key_positions])
-        candidate = rows.select((~has_key & (filled <= FOOTER_MAX_CELLS)).alias("footer"))["footer"].to_list()
+        candidate = rows.select((~has_key & ~person & (filled <= FOOTER_MAX_CELLS)).alias("footer"))["footer"].to_list()
         footer: list[int] = []
         for index, is_footer in zip(reversed(indexes), reversed(candidate), strict=True):
             if not is_footer:
@@ -212,6 +248,26 @@ def _footer_indexes(frame: pl.DataFrame, record_indexes: list[int], header: Head
     if len(footer) == len(record_indexes):
         return []  # no row has an ID or a date of birth: leave the findings to the checks
     return sorted(footer)
+
+
+def _is_person(header: HeaderMatch) -> pl.Expr:
+    """True for a row that names a person: a full name with a gender or a unit code (one word, as codes are).
+
+    A signature block has names too (the officers who sign), but under the signature lines,
+    not beside a gender or a unit code.
+    """
+    positions = {name: position for position, name in header.fields.items()}
+    if "full_name" not in positions:
+        return pl.lit(False)
+    named = _is_filled(position_name(positions["full_name"]))
+    described = pl.lit(False)
+    if "gender" in positions:
+        gender = pl.col(position_name(positions["gender"])).str.strip_chars().str.to_lowercase()
+        described = described | gender.is_in(_GENDER_WORDS).fill_null(False)
+    if "unit_code" in positions:
+        described = described | pl.col(position_name(positions["unit_code"])).str.contains(r"^\s*\S+\s*$").fill_null(
+            False)
+    return named & described
 
 
 def _errors_by_position(sheet: SheetData, record_indexes: list[int]) -> dict[int, dict[int, str]]:
@@ -228,9 +284,12 @@ def _errors_by_position(sheet: SheetData, record_indexes: list[int]) -> dict[int
     return by_position
 
 
-def _number_rows(sheet: SheetData, field_name: str, position: int, records: pl.DataFrame,
-                 record_indexes: list[int]) -> frozenset[int]:
-    """Return the table rows of a number-sensitive field whose cell was a number, where the text leaves it open."""
+def _number_rows(sheet: SheetData, field_name: str, position: int, records: pl.DataFrame, *,
+                 record_indexes: list[int], merge_source: list[int] | None) -> frozenset[int]:
+    """Return the table rows of a number-sensitive field whose cell was a number, where the text leaves it open.
+
+    ``merge_source`` maps each frame row of the position to the row its value was copied from.
+    """
     pattern = NUMBER_SENSITIVE_TEXT.get(field_name)
     if pattern is None or not record_indexes:
         return frozenset()
@@ -239,7 +298,9 @@ def _number_rows(sheet: SheetData, field_name: str, position: int, records: pl.D
     if not open_rows:
         return frozenset()
     frame_rows = [record_indexes[index] for index in open_rows]
-    numbers = sheet.marks.number_rows(position, frame_rows)
+    if merge_source is not None:
+        frame_rows = [merge_source[row] for row in frame_rows]
+    numbers = sheet.marks.number_rows(position, sorted(set(frame_rows)))
     return frozenset(index for index, frame_row in zip(open_rows, frame_rows, strict=True) if frame_row in numbers)
 
 
@@ -290,15 +351,45 @@ def _cut_long_cells(table: Table, column: Column, long_mask: pl.Series) -> None:
     ).to_series()
 
 
-def _note_formula_errors(table: Table, column: Column) -> None:
-    for index, value in sorted(column.formula_errors.items()):
-        _add(table, "CELL_FORMULA_ERROR", row=table.row_numbers[index], column=column, value=value)
-
-
 def _unrecognised(header: HeaderMatch) -> list[tuple[int, str]]:
     """Return the header positions that name no field, leaving out row-number columns ("STT")."""
     return [(position, text) for position, text in enumerate(header.texts)
-            if text and position not in header.fields and fold_header(text) not in ROW_NUMBER_HEADERS]
+            if text and position not in header.fields and position not in header.duplicates
+            and fold_header(text) not in ROW_NUMBER_HEADERS]
+
+
+def _note_duplicate_headers(table: Table, header: HeaderMatch, sheet: SheetData) -> None:
+    """Warn about each column whose header names a field an earlier column already has: it is not read.
+
+    A header merged over several columns names one field, not one per column, so its other
+    columns get no warning.
+    """
+    for position, field_name in sorted(header.duplicates.items()):
+        column = table.columns[field_name]
+        first = column.index - sheet.first_column
+        if _merged_together(sheet, header, first, position):
+            continue
+        table.findings.append(Finding(
+            code="COLUMN_DUPLICATE_FIELD", severity=SEVERITY["COLUMN_DUPLICATE_FIELD"], sheet=table.sheet,
+            column=column_letter(sheet.first_column + position), header=header.texts[position], field=field_name,
+            params={"letter": column_letter(sheet.first_column + position), "first": column.letter},
+        ))
+
+
+def _merged_together(sheet: SheetData, header: HeaderMatch, first: int, second: int) -> bool:
+    rows = range(header.last_row - header.rows + 1, header.last_row + 1)
+    return any(block.first_column <= min(first, second) and max(first, second) <= block.last_column
+               and any(block.first_row <= row <= block.last_row for row in rows)
+               for block in sheet.merged)
+
+
+def _note_damage(table: Table, sheet: SheetData, start: int) -> None:
+    """Report the rows of the data area that the reader could read only in part."""
+    for damage in sheet.damage:
+        if damage.index < start or damage.index >= len(sheet.row_numbers):
+            continue
+        letter = column_letter(sheet.first_column + damage.position) if damage.position is not None else None
+        _add(table, damage.code, row=sheet.row_numbers[damage.index], letter=letter, **damage.params)
 
 
 def _note_unrecognised(table: Table, header: HeaderMatch, first_column: int) -> None:
@@ -325,6 +416,10 @@ def _check_row_widths(table: Table, sheet: SheetData, records: pl.DataFrame, rec
     if width:
         suspects = suspects | pl.col(position_name(width - 1)).is_null()
     indexes = records.with_row_index("index").filter(suspects)["index"].to_list()
+    if sheet.overflow:
+        # Rows the reader cut: their extra cells lie beyond the frame.
+        cut = {index for index, frame_row in enumerate(record_indexes) if frame_row in sheet.overflow}
+        indexes = sorted(set(indexes) | cut)
     if not indexes:
         return
     widths = sheet.row_widths([record_indexes[index] for index in indexes])
@@ -334,6 +429,8 @@ def _check_row_widths(table: Table, sheet: SheetData, records: pl.DataFrame, rec
             row = records.row(index)
             extra = next((position for position in range(width, min(cells, len(row)))
                           if row[position] is not None and row[position].strip()), None)
+            if extra is None:
+                extra = sheet.overflow.get(record_indexes[index])
             if extra is not None:
                 _add(table, "ROW_TOO_MANY_CELLS", row=row_number, letter=column_letter(sheet.first_column + extra),
                      cells=cells, expected=width)

@@ -12,7 +12,9 @@ from typing import Any
 
 import python_calamine
 
+from cbccvc.intake.errors import UnreadableFileError
 from cbccvc.intake.readers import decode_text, file_extension
+from cbccvc.intake.spreadsheets import read_workbook
 from cbccvc.schema import fold_header
 
 _UNIT_HEADERS = {
@@ -28,12 +30,14 @@ class UnitListError(ValueError):
 
 
 def read_units(data: bytes, file_name: str) -> list[dict[str, Any]]:
-    """Return the units as dicts with code, name, parent_code and commune_code (None when empty)."""
-    if file_extension(file_name) in {".xlsx", ".xls", ".ods"}:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = [[_text(cell) for cell in row] for row in workbook.get_sheet_by_index(0).to_python()]
-    else:
-        rows = list(csv.reader(io.StringIO(decode_text(data), newline="")))
+    """Return the units as dicts with code, name, parent_code and commune_code (None when empty).
+
+    Raises UnitListError when the file cannot be read as a unit list.
+    """
+    try:
+        rows = _unit_rows(data, file_name)
+    except (UnreadableFileError, python_calamine.CalamineError, csv.Error) as error:
+        raise UnitListError(f"{file_name}: the unit list cannot be read ({type(error).__name__})") from error
     if not rows:
         raise UnitListError(f"{file_name}: the unit list is empty")
     positions = {_UNIT_HEADERS[fold_header(cell)]: index for index, cell in enumerate(rows[0])
@@ -56,7 +60,16 @@ def read_units(data: bytes, file_name: str) -> list[dict[str, Any]]:
     return units
 
 
+def _unit_rows(data: bytes, file_name: str) -> list[list[str]]:
+    if file_extension(file_name) in {".xlsx", ".xls", ".ods"}:
+        grids = read_workbook(data, file_name)
+        return [[_text(cell) for cell in row] for row in grids[0].rows] if grids else []
+    return list(csv.reader(io.StringIO(decode_text(data), newline="")))
+
+
 def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)

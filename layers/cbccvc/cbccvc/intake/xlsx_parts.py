@@ -30,6 +30,9 @@ _MERGE_ELEMENT = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Z
 _CELL_TYPE = re.compile(rb"\bt\s*=\s*[\"'](\w+)[\"']")
 _CELL_REFERENCE = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+)(\d+)[\"']")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CELL_STYLE = re.compile(rb"\bs\s*=\s*[\"'](\d{1,9})[\"']")
+# A cell value below 1, of seven digits or more, or with an exponent: no serial of a date Excel shows.
+_ODD_VALUE = re.compile(rb"<(?:\w+:)?v>(-[^<]*|0(?:\.[0-9]*)?|[0-9]{7,}(?:\.[0-9]*)?|[0-9.]+[eE][^<]*)</(?:\w+:)?v>")
 # A cell's start tag with a value after it: its column letters and its other attributes.
 _CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*?\br\s*=\s*[\"']([A-Za-z]+)\d+[\"'][^>]*?)(?<!/)>")
 _ERROR_TYPES = (b't="e"', b"t='e'")
@@ -143,6 +146,40 @@ class SheetXml:
     xml: bytes
     _merged: list[MergedRange] | None = field(default=None, init=False)
     _errors: dict[tuple[int, int], str] | None = field(default=None, init=False)
+    _values: int | None = field(default=None, init=False)
+
+    def value_count(self) -> int:
+        """Return how many cells hold a value: a <v> element or an inline string (<is>)."""
+        if self._values is None:
+            self._values = self.xml.count(b"<v>") + self.xml.count(b"<is>")
+        return self._values
+
+    def styled_numbers(self, styles: frozenset[int]) -> dict[tuple[int, int], float]:
+        """Return (row, column) → number of the number cells with a style of ``styles`` whose value may be no date.
+
+        Only values below 1, of seven digits or more, or with an exponent are looked at: every
+        serial Excel shows as a date lies between them.
+        """
+        found: dict[tuple[int, int], float] = {}
+        for match in _ODD_VALUE.finditer(self.xml):
+            start = max(self.xml.rfind(b"<c ", 0, match.start()), self.xml.rfind(b":c ", 0, match.start()))
+            end = self.xml.find(b">", start)
+            if start < 0 or end < 0 or end > match.start():
+                continue
+            tag = self.xml[start:end]
+            kind = _CELL_TYPE.search(tag)
+            style = _CELL_STYLE.search(tag)
+            if (kind is not None and kind.group(1) != b"n") or style is None or int(style.group(1)) not in styles:
+                continue
+            reference = _CELL_REFERENCE.search(tag)
+            if reference is None:
+                raise CellReferenceMissing("a date-formatted cell has no reference")
+            try:
+                number = float(match.group(1))
+            except ValueError:
+                continue
+            found[(int(reference.group(2)) - 1, column_number(reference.group(1)))] = number
+        return found
 
     def merged(self) -> list[MergedRange]:
         """Return the merged blocks, from the <mergeCells> element after the cell data."""
@@ -208,7 +245,12 @@ class SheetXml:
 
     def number_columns(self, rows: Sequence[int]) -> dict[int, set[int]]:
         """Return, for each of ``rows`` (0-based), the columns whose cell contains a number or a date."""
-        found: dict[int, set[int]] = {}
+        return {row: {column for column, kind in columns.items() if kind == "number"}
+                for row, columns in self.typed_columns(rows).items()}
+
+    def typed_columns(self, rows: Sequence[int]) -> dict[int, dict[int, str]]:
+        """Return, for each of ``rows`` (0-based), column → "number" (a number or a date) or "boolean"."""
+        found: dict[int, dict[int, str]] = {}
         offset = 0
         for row in sorted(rows):
             start = -1
@@ -219,12 +261,18 @@ class SheetXml:
                 if start >= 0:
                     break
             if start < 0:
-                found[row] = set()
+                found[row] = {}
                 continue
             end = self.xml.find(b"</row>", start)
             offset = end if end >= 0 else start
-            found[row] = {column_number(letters) for attributes, letters in _CELL_START.findall(self.xml, start, end)
-                          if (kind := _CELL_TYPE.search(attributes)) is None or kind.group(1) == b"n"}
+            kinds: dict[int, str] = {}
+            for attributes, letters in _CELL_START.findall(self.xml, start, end):
+                kind = _CELL_TYPE.search(attributes)
+                if kind is None or kind.group(1) == b"n":
+                    kinds[column_number(letters)] = "number"
+                elif kind.group(1) == b"b":
+                    kinds[column_number(letters)] = "boolean"
+            found[row] = kinds
         return found
 
     def _find_reference(self, reference: bytes, offset: int) -> int:
@@ -242,3 +290,88 @@ def _letters(column: int) -> str:
         number, remainder = divmod(number - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+# --- the used range of a worksheet ------------------------------------------------------------
+
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3})?(\d+)?(?::([A-Za-z]{1,3})(\d+))?[\"']")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br\s*=\s*[\"'](\d{1,9})[\"']")
+# Bytes of a worksheet's XML read for its <dimension> element, which precedes <sheetData>.
+DIMENSION_SEARCH_BYTES = 65_536
+# Excel's largest sheet: 1,048,576 rows of 16,384 columns.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class SheetExtent:
+    """How many rows and columns a worksheet's used range spans (its bounding box)."""
+
+    rows: int
+    columns: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+def sheet_extent(archive: zipfile.ZipFile, part: str, limit: int) -> SheetExtent | None:
+    """Return the used range of a worksheet, or None when the package is damaged there.
+
+    The <dimension> element gives it; Excel, LibreOffice and the libraries we know write it.
+    A sheet without one (or with a one-cell one over a larger part) is scanned: its last row
+    number, and whether any cell lies beyond the column that keeps the range within ``limit``
+    cells. NOTE: a <dimension> that understates the cells is trusted, so a hand-made package
+    can still make python-calamine allocate more than ``limit`` cells.
+    """
+    try:
+        with archive.open(part) as stream:
+            head = stream.read(DIMENSION_SEARCH_BYTES)
+        size = archive.getinfo(part).file_size
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, NotImplementedError):
+        return None
+    match = _DIMENSION.search(head.split(b"sheetData", 1)[0])
+    if match is not None:
+        extent = _dimension_extent(match)
+        if extent is not None and (extent.cells > 1 or size <= DIMENSION_SEARCH_BYTES):
+            return extent
+    xml = read_part(archive, part)
+    return None if xml is None else scanned_extent(xml, limit)
+
+
+def _dimension_extent(match: re.Match[bytes]) -> SheetExtent | None:
+    first_letters, first_row, last_letters, last_row = match.groups()
+    if first_letters is None or first_row is None:
+        return None
+    top, left = int(first_row), column_number(first_letters)
+    bottom = int(last_row) if last_row else top
+    right = column_number(last_letters) if last_letters else left
+    return SheetExtent(rows=abs(bottom - top) + 1, columns=abs(right - left) + 1)
+
+
+def scanned_extent(xml: bytes, limit: int) -> SheetExtent:
+    """Return a bound of a worksheet's used range read from its rows and cell references.
+
+    The rows are the largest row number; the columns are the sheet's width that keeps the
+    range within ``limit`` cells, or Excel's full width when some cell lies beyond it.
+    """
+    rows = max((int(number) for number in _ROW_NUMBER.findall(xml)), default=1)
+    allowed = max(limit // max(rows, 1), 1)
+    if allowed >= MAX_COLUMNS:
+        return SheetExtent(rows=rows, columns=MAX_COLUMNS)
+    beyond = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br\s*=\s*[\"'](?:" + _letters_from(allowed).encode("ascii")
+                        + rb")[0-9]")
+    return SheetExtent(rows=rows, columns=MAX_COLUMNS if beyond.search(xml) else allowed)
+
+
+def _letters_from(column: int) -> str:
+    """Return a pattern matching the letters of every column from ``column`` (0-based) on."""
+    letters = _letters(column)
+    alternatives = [f"[A-Za-z]{{{len(letters) + 1},}}"]
+    for index, letter in enumerate(letters):
+        if letter != "Z":
+            rest = len(letters) - index - 1
+            alternatives.append(letters[:index] + f"[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
+    alternatives.append(letters)
+    return "|".join(alternatives)

@@ -10,6 +10,13 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "File '{file}' is password-protected and cannot be opened. Remove the password (in Excel: File › Info › "
         "Protect Workbook › Encrypt with Password, clear it and save) and upload it again.",
     ),
+    "FILE_TOO_MANY_CELLS": Message(
+        "Tệp «{file}» có hơn {limit} ô có dữ liệu trong một trang tính, quá nhiều để là một danh sách hồ sơ. Hãy "
+        "chỉ giữ bảng danh sách trong trang tính (xóa các vùng dữ liệu khác, hoặc chia thành nhiều tệp) rồi tải lên "
+        "lại.",
+        "File '{file}' has more than {limit} filled cells in one sheet, too many for a list of records. Keep only "
+        "the list in the sheet (delete other data, or split it into several files) and upload it again.",
+    ),
     "FILE_LEGACY_ENCODING": Message(
         "Tệp «{file}» được lưu bằng bảng mã cũ {encoding} (phông .VnTime hoặc VNI-Times); hệ thống đã chuyển sang "
         "Unicode. Hãy soát lại chữ có dấu trong báo cáo, và lần sau lưu tệp dạng CSV UTF-8 với phông Unicode.",
@@ -23,6 +30,12 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "Sheet '{sheet}' is hidden and holds {rows} data rows; hidden sheets are not read, so these rows are neither "
         "checked nor synced. To sync them, unhide the sheet (right-click the sheet tab › Unhide) and upload again.",
     ),
+    "COLUMNS_DROPPED": Message(
+        "Tệp «{file}» có {count} khóa không khớp trường dữ liệu nào ngoài {limit} cột đầu tiên; các khóa này không "
+        "được đọc và không được đồng bộ. Hãy chỉ xuất các trường của tệp mẫu (lệnh «cbccvc template»).",
+        "File '{file}' has {count} keys matching no record field beyond its first {limit} columns; they are neither "
+        "read nor synced. Export only the fields of the template ('cbccvc template').",
+    ),
     # --- Column findings ---
     "COLUMN_NOT_RECOGNISED": Message(
         "Cột {letter} «{header}» không khớp với trường dữ liệu nào nên dữ liệu trong cột này không được đồng bộ. "
@@ -31,6 +44,14 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "Column {letter} '{header}' matches no record field, so its data is not synced. If it holds data to sync, "
         "rename its header as in the template ('cbccvc template'), for example 'Hệ số lương' or 'Ngày vào Đảng'; "
         "otherwise this warning can be ignored.",
+    ),
+    "COLUMN_DUPLICATE_FIELD": Message(
+        "Cột {letter} «{header}» trùng trường dữ liệu với cột {first} ở trước nên không được đọc; chỉ cột {first} "
+        "được kiểm tra và đồng bộ. Nếu hai cột chứa hai loại thông tin khác nhau, hãy đổi tiêu đề cột {letter} theo "
+        "tệp mẫu (lệnh «cbccvc template»); nếu là cột lặp lại, hãy xóa một cột.",
+        "Column {letter} '{header}' names the same field as column {first} before it, so it is not read; only "
+        "column {first} is checked and synced. If the two columns hold different data, rename column {letter} as "
+        "in the template ('cbccvc template'); if it is a repeated column, delete one of them.",
     ),
     "CELL_LEGACY_FONT": Message(
         "Cột «{header}» được gõ bằng phông chữ bảng mã cũ {encoding}; {cells} ô đã được chuyển sang Unicode. Hãy "
@@ -50,6 +71,29 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "cột rồi dán lại dạng giá trị (Dán đặc biệt › Giá trị), rồi tải lên lại.",
         "The cell holds a formula error ({value}), so it has no value to read. Fix the formula, or copy the column "
         "and paste it back as values (Paste Special › Values), and upload again.",
+    ),
+    "CELL_FORMULA_ERROR_IGNORED": Message(
+        "Ô chứa kết quả lỗi của công thức ({value}) nên không đọc được giá trị; «{header}» không phải trường bắt "
+        "buộc nên hồ sơ vẫn được đồng bộ, nhưng không có giá trị này. Hãy sửa công thức, hoặc sao chép cột rồi dán "
+        "lại dạng giá trị (Dán đặc biệt › Giá trị).",
+        "The cell holds a formula error ({value}), so it has no value to read; '{header}' is optional, so the "
+        "record is still synced, without this value. Fix the formula, or copy the column and paste it back as "
+        "values (Paste Special › Values).",
+    ),
+    "CSV_QUOTE_UNCLOSED": Message(
+        "Ô bắt đầu bằng dấu ngoặc kép (\") nhưng không có dấu đóng, nên các dòng sau bị đọc lẫn vào ô này. Dòng này "
+        "đã được đọc lại, coi dấu ngoặc kép là ký tự thường, và các dòng sau được kiểm tra bình thường. Hãy xóa "
+        "dấu ngoặc kép thừa hoặc thêm dấu đóng, rồi xuất lại tệp.",
+        "The cell starts with a double quote (\") that is never closed, so the following lines were read into it. "
+        "This row was read again with the quote as a plain character, and the following rows were checked as "
+        "usual. Remove the stray quote or close it, and export the file again.",
+    ),
+    "ROW_DATE_UNREADABLE": Message(
+        "Dòng có ô định dạng ngày chứa một số quá lớn để là ngày (ví dụ số định danh trong cột định dạng ngày), nên "
+        "ô đó không đọc được. Hãy đổi định dạng ô sang Văn bản hoặc Số, hoặc nhập lại ngày, rồi tải lên lại.",
+        "The row has a date-formatted cell holding a number too large to be a date (for example a personal ID in "
+        "a date-formatted column), so that cell cannot be read. Format the cell as Text or Number, or enter the "
+        "date again, and upload again.",
     ),
     "ROW_TOO_MANY_CELLS": Message(
         "Dòng có {cells} ô, nhiều hơn {expected} cột của dòng tiêu đề: có thể một giá trị chứa dấu phân cách mà "

@@ -43,6 +43,7 @@ LABELS: dict[str, Message] = {
     # Reasons a full name is rejected (NAME_INVALID's {reason}).
     "name_reason.characters": Message("có chữ số hoặc ký hiệu", "it holds digits or symbols"),
     "name_reason.single_word": Message("chỉ có một từ", "it is a single word"),
+    "name_reason.too_long": Message("quá dài (hơn 100 ký tự)", "it is too long (over 100 characters)"),
     # Annotated copy of the agency's workbook.
     "annotated.row_summary": Message("Kết quả kiểm tra dòng", "Row check result"),
     "annotated.row_counts": Message("{errors} lỗi, {warnings} cảnh báo", "{errors} error(s), {warnings} warning(s)"),

@@ -12,6 +12,24 @@ REPORT_MESSAGES: dict[str, Message] = {
         "Không tạo được bản đánh dấu lỗi vì không đọc được tệp gốc.",
         "No marked-up copy: the original file cannot be read.",
     ),
+    "report.validate_summary": Message(
+        "«{file}»: {rows} dòng, {valid} hồ sơ hợp lệ, {invalid} hồ sơ có lỗi, {dropped} dòng trùng lặp bỏ qua "
+        "({errors} lỗi, {warnings} cảnh báo).",
+        "'{file}': {rows} rows, {valid} valid records, {invalid} with errors, {dropped} repeated rows left out "
+        "({errors} errors, {warnings} warnings).",
+    ),
+    "report.path_is_folder": Message(
+        "«{file}» là một thư mục, không phải tệp. Hãy ghi đường dẫn đến tệp cần kiểm tra.",
+        "'{file}' is a folder, not a file. Give the path of the file to check.",
+    ),
+    "report.output_not_folder": Message(
+        "«{path}» đã có và không phải thư mục, nên không ghi báo cáo vào đó được. Hãy chọn một thư mục cho --output.",
+        "'{path}' exists and is not a folder, so the reports cannot be written into it. Choose a folder for --output.",
+    ),
+    "report.mandatory_unknown": Message(
+        "Không có trường dữ liệu tên {names} (--mandatory). Các tên dùng được: {known}.",
+        "No record field is named {names} (--mandatory). Names that can be used: {known}.",
+    ),
     "progress.read": Message(
         "[1/3] Đã đọc {rows} dòng ở {tables} trang tính.",
         "[1/3] Read {rows} rows in {tables} sheet(s).",

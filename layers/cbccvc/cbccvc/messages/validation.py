@@ -84,6 +84,14 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "Full name '{value}' is invalid: {reason}. Write the family name, middle name and given name as on the "
         "identity card, in letters only (no digits or symbols).",
     ),
+    "NAME_CHARACTERS_REPLACED": Message(
+        "Họ và tên có ký tự không nhìn thấy (như khoảng trắng độ rộng 0 hoặc dấu BOM khi dán từ trang web) hoặc "
+        "ký tự đặc biệt (như chữ ghép «ﬁ», chữ toàn khổ); đã bỏ hoặc thay bằng chữ thường, đọc thành «{read}». "
+        "Hãy kiểm tra và gõ lại họ và tên trong phần mềm nguồn.",
+        "The full name holds invisible characters (such as a zero-width space or a byte order mark pasted from a "
+        "web page) or special characters (such as the 'ﬁ' ligature or full-width letters); they were removed or "
+        "replaced by plain letters, giving '{read}'. Check the name and type it again in the source software.",
+    ),
     "DATE_INVALID": Message(
         "«{value}» không phải ngày hợp lệ. Hãy ghi theo dạng ngày/tháng/năm, ví dụ 05/09/1985, và kiểm tra ngày có "
         "trong tháng (không có 31/02, 31/04…).",
@@ -110,10 +118,16 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "Gender '{value}' is invalid. Write 'Nam' (male) or 'Nữ' (female).",
     ),
     "PID_FORMAT": Message(
-        "Số định danh cá nhân «{value}» phải gồm đúng 12 chữ số. Hãy nhập đúng số trên thẻ căn cước "
+        "Số định danh cá nhân «{value}» phải gồm đúng 12 chữ số từ 0 đến 9. Hãy nhập đúng số trên thẻ căn cước "
         "(định dạng ô là Văn bản để giữ số 0 ở đầu).",
-        "Personal ID '{value}' must be exactly 12 digits. Enter the number on the identity card "
+        "Personal ID '{value}' must be exactly 12 digits from 0 to 9. Enter the number on the identity card "
         "(format the cell as Text to keep leading zeros).",
+    ),
+    "PID_DIGITS_CONVERTED": Message(
+        "Số định danh «{value}» được gõ bằng chữ số toàn khổ (bộ gõ tiếng Trung, Nhật hoặc Hàn); đã đọc thành "
+        "«{read}». Hãy tắt chế độ gõ toàn khổ và nhập lại số trong phần mềm nguồn.",
+        "Personal ID '{value}' was typed with full-width digits (a Chinese, Japanese or Korean input method); it "
+        "was read as '{read}'. Turn off full-width input and enter the number again in the source software.",
     ),
     "PID_LEADING_ZERO_RESTORED": Message(
         "Số định danh «{value}» bị mất số 0 ở đầu (ô định dạng Số); đã khôi phục thành «{restored}». "
@@ -317,6 +331,12 @@ VALIDATION_MESSAGES: dict[str, Message] = {
     "POPULATION_MISMATCH": Message(
         "Thông tin khác với Cơ sở dữ liệu quốc gia về dân cư ở: {fields}. Hãy sửa theo thẻ căn cước của người này.",
         "Data differ from the National Population Database in: {fields}. Correct them from the identity card.",
+    ),
+    "POPULATION_QUERY_INVALID": Message(
+        "Không đối chiếu được hồ sơ với Cơ sở dữ liệu quốc gia về dân cư vì thiếu hoặc sai: {fields}. Việc đối "
+        "chiếu cần đủ số định danh cá nhân, họ và tên, và ngày sinh hợp lệ; hãy bổ sung các cột này vào tệp.",
+        "The record could not be matched against the National Population Database because of missing or invalid "
+        "{fields}. Matching needs a valid personal ID, full name and date of birth; add these columns to the file.",
     ),
     "POPULATION_UNAVAILABLE": Message(
         "Chưa đối chiếu được với Cơ sở dữ liệu quốc gia về dân cư (dịch vụ không phản hồi). Hãy tải lại tệp lên "

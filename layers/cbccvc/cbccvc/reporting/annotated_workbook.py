@@ -9,15 +9,20 @@ The cells come from the intake reader's grids (python-calamine reads values only
 sits at the row number its findings give, and the workbook is rewritten with xlsxwriter. The
 widths come from the ``<col>`` elements of the .xlsx itself. A CSV or JSON upload becomes one
 sheet holding its table. Text that a spreadsheet would run as a formula is neutralised, like in
-every file the product writes.
+every file the product writes: a string cell is inert as written, but an officer who edits it
+and presses Enter would turn it into a live formula.
 
 A file of more than ``FULL_COPY_MAX_ROWS`` data rows is copied in part. For each sheet with a
 table, the copy has the rows down to the header row and the rows with a finding, each at its
 own row number, so it still points at the cells to fix. xlsxwriter writes about 150,000 cells a
 second, so copying every row of a 100,000-row file would take longer than checking it. That
-copy is built from the sheets the validate stage read (``Table.source``), not read again; a
-number or date cell of an .xlsx keeps its type (its cell XML says which), other cells are
-written as text. Sheets without a table are left out. The last sheet says so.
+copy is built from the sheets the validate stage read (``Table.source``), not read again;
+number, date and boolean cells keep their type (an .xlsx cell's XML says which, and the other
+readers noted it), other cells are written as text. Sheets without a table are left out. The
+last sheet says so.
+
+A copy that cannot be built (a value no spreadsheet cell can hold) is left out: the reports
+still say what is wrong, and the caller logs the error type.
 """
 
 from __future__ import annotations
@@ -38,13 +43,13 @@ import python_calamine
 import xlsxwriter
 
 from cbccvc.intake import readers
-from cbccvc.intake.grid import Grid
-from cbccvc.intake.spreadsheets import OLE_MAGIC, ZIP_MAGIC
+from cbccvc.intake.sheet import CellMarks
+from cbccvc.intake.spreadsheets import OLE_MAGIC, ZIP_MAGIC, read_workbook
 from cbccvc.intake.table import Table
-from cbccvc.intake.xlsx_fast import XlsxMarks
 from cbccvc.intake.xlsx_parts import column_widths
 from cbccvc.messages import Language, label
 from cbccvc.models import BatchKeys, Finding, Severity
+from cbccvc.observability import logger
 from cbccvc.reporting.spreadsheet import neutralise
 from cbccvc.reporting.validation_report import finding_message
 
@@ -112,6 +117,17 @@ def build_annotated_workbook(data: bytes, file_name: str, findings: Sequence[Fin
     as the intake reader found it. Without it, the upload is read again to find them.
     ``tables`` are the tables the validate stage read; a large file is copied in part from them.
     """
+    try:
+        return _annotated_workbook(data, file_name, findings, language, header_rows=header_rows, tables=tables)
+    except (OverflowError, ValueError, UnicodeError) as error:
+        # Values only: the error text may quote a cell of the upload.
+        logger.warning("annotated_copy_skipped", error=type(error).__name__)
+        return None
+
+
+def _annotated_workbook(data: bytes, file_name: str, findings: Sequence[Finding], language: Language, *,
+                        header_rows: Mapping[str | None, int] | None,
+                        tables: Sequence[Table] | None) -> bytes | None:
     is_json = readers.file_extension(file_name) in readers.JSON_EXTENSIONS
     if tables and sum(len(table) for table in tables) > FULL_COPY_MAX_ROWS and all(table.source for table in tables):
         sheets = _partial_sheets(data, tables, findings, language, is_json=is_json)
@@ -143,8 +159,7 @@ def _partial_sheets(data: bytes, tables: Sequence[Table], findings: Sequence[Fin
         indexes = [index for index, number in enumerate(source.row_numbers)
                    if number <= table.header_row or number in wanted]
         rows = [list(row) for row in source.frame[indexes].iter_rows()] if indexes else []
-        if isinstance(source.marks, XlsxMarks):
-            _restore_cell_types(rows, indexes, source.marks)
+        _restore_cell_types(rows, indexes, source.marks)
         sheets.append(SourceSheet(
             name=table.sheet or label("annotated.data_sheet", language), finding_sheet=table.sheet, rows=rows,
             row_numbers=[source.row_numbers[index] for index in indexes], first_column=source.first_column,
@@ -153,14 +168,14 @@ def _partial_sheets(data: bytes, tables: Sequence[Table], findings: Sequence[Fin
     return sheets
 
 
-def _restore_cell_types(rows: list[list[Any]], indexes: Sequence[int], marks: XlsxMarks) -> None:
-    """Turn the text of number and date cells back into numbers and dates (in place)."""
-    numbers = marks.xml.number_columns(indexes)
+def _restore_cell_types(rows: list[list[Any]], indexes: Sequence[int], marks: CellMarks) -> None:
+    """Turn the text of number, date and boolean cells back into numbers, dates and booleans (in place)."""
+    kinds = marks.cell_kinds(indexes)
     for row, index in zip(rows, indexes, strict=True):
-        for column in numbers.get(index, ()):
-            position = column - marks.first_column
+        for position, kind in kinds.get(index, {}).items():
             if 0 <= position < len(row) and isinstance(row[position], str):
-                row[position] = _typed(row[position])
+                text = row[position]
+                row[position] = text.lower() == "true" if kind == "boolean" else _typed(text)
 
 
 def _typed(text: str) -> Any:
@@ -192,9 +207,9 @@ def read_source_sheets(data: bytes, file_name: str, language: Language = Languag
     copy keeps every sheet. Returns None when the upload cannot be read.
     """
     try:
-        grids, _ = readers.read_grids(data, file_name)
         if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            return _workbook_sheets(data, grids)
+            return _workbook_sheets(data, file_name)
+        grids, _ = readers.read_grids(data, file_name)
     except (readers.UnreadableFileError, python_calamine.CalamineError, ValueError, OSError, zipfile.BadZipFile):
         return None
     is_json = readers.file_extension(file_name) in readers.JSON_EXTENSIONS
@@ -205,28 +220,14 @@ def read_source_sheets(data: bytes, file_name: str, language: Language = Languag
     ]
 
 
-def _workbook_sheets(data: bytes, grids: Sequence[Grid]) -> list[SourceSheet]:
-    """Return the workbook's worksheets in order: the reader's grids, and the hidden sheets read here."""
-    by_name = {grid.sheet: grid for grid in grids}
+def _workbook_sheets(data: bytes, file_name: str) -> list[SourceSheet]:
+    """Return the workbook's worksheets in order, hidden ones too, as the intake reader reads them."""
     widths = _xlsx_column_widths(data) if data.startswith(ZIP_MAGIC) else {}
-    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets: list[SourceSheet] = []
-    for metadata in workbook.sheets_metadata:
-        if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
-        grid = by_name.get(metadata.name)
-        if grid is None:
-            sheet = workbook.get_sheet_by_name(metadata.name)
-            rows = sheet.to_python(skip_empty_area=True)
-            first_row, first_column = sheet.start or (0, 0)
-            grid = Grid(sheet=metadata.name, rows=rows, first_column=first_column,
-                        row_numbers=list(range(first_row + 1, first_row + 1 + len(rows))))
-        sheets.append(SourceSheet(
-            name=metadata.name, finding_sheet=metadata.name, rows=grid.rows, row_numbers=grid.row_numbers,
-            first_column=grid.first_column, hidden=metadata.visible != python_calamine.SheetVisibleEnum.Visible,
-            widths=widths.get(metadata.name, {}),
-        ))
-    return sheets
+    return [
+        SourceSheet(name=grid.sheet or "", finding_sheet=grid.sheet, rows=grid.rows, row_numbers=grid.row_numbers,
+                    first_column=grid.first_column, hidden=grid.hidden, widths=widths.get(grid.sheet or "", {}))
+        for grid in read_workbook(data, file_name, include_hidden=True)
+    ]
 
 
 # --- column widths of an .xlsx ------------------------------------------------------------------
@@ -384,6 +385,7 @@ class _AnnotatedWriter:
                                self._format("summary", _worst(findings)))
 
     def _finding_line(self, finding: Finding, *, with_cell: bool = False) -> str:
+        """Word a finding for a comment or the row summary: severity, code (as in the report) and message."""
         severity = label(f"severity.{finding.severity.value}", self.language)
         place = f"{finding.cell} «{finding.header}» " if with_cell and finding.cell else ""
         return f"• {place}{severity} {finding.code}: {finding_message(finding, self.language)}"
@@ -458,12 +460,18 @@ _KIND_FORMATS: dict[str, dict[str, Any]] = {
 }
 
 
+# Integers from here on have more digits than a spreadsheet number keeps (15).
+_EXACT_INTEGER_LIMIT = 10**15
+
+
 def _cell_kind(value: Any) -> tuple[str, Any]:  # noqa: PLR0911 - one return per cell type
     """Return how to write a cell value and the value to write (None for an empty cell)."""
     if value is None or value == "":
         return "plain", None
     if isinstance(value, bool):
         return "boolean", value
+    if isinstance(value, int) and abs(value) >= _EXACT_INTEGER_LIMIT:
+        return "text", str(value)  # a spreadsheet number keeps 15 digits; this one's digits are kept as text
     if isinstance(value, int | float):
         return ("number", value) if math.isfinite(value) else ("text", str(value))
     if isinstance(value, datetime):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,7 +41,6 @@ class ValidationReport:
     findings: tuple[Finding, ...]
     # Exact repeats of an earlier row, left out: rows = staged + invalid + dropped.
     dropped: int = 0
-    _messages: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     _frame: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -82,12 +81,18 @@ class ValidationReport:
 
     def to_json(self) -> bytes:
         # Sorted keys and fixed separators make the bytes reproducible, since the manifest
-        # carries their hash. One finding per line keeps the file readable, and lets the C
-        # encoder write each line (json.dumps with ``indent`` runs in pure Python).
-        members = {name: _json(value) for name, value in self.to_dict(include_findings=False).items()}
-        lines = _json_lines(self.findings_frame())
-        members["findings"] = "[\n" + lines.replace("\n", ",\n") + "\n]" if lines else "[]"
-        return ("{" + ",".join(f"{_json(name)}:{members[name]}" for name in sorted(members)) + "}").encode("utf-8")
+        # carries their hash. One finding per line keeps the file readable, and lets polars
+        # write the lines (json.dumps with ``indent`` runs in pure Python). The lines are
+        # joined as bytes, in slices, so 500,000 findings take their size about twice.
+        members: dict[str, list[bytes]] = {
+            name: [_json(value).encode("utf-8")] for name, value in self.to_dict(include_findings=False).items()}
+        members["findings"] = _json_lines(self.findings_frame())
+        parts = [b"{"]
+        for position, name in enumerate(sorted(members)):
+            parts.append((b"," if position else b"") + _json(name).encode("utf-8") + b":")
+            parts.extend(members[name])
+        parts.append(b"}")
+        return b"".join(parts)
 
     def to_xlsx(self) -> bytes:
         workbook = Workbook()
@@ -96,7 +101,10 @@ class ValidationReport:
         return workbook.to_bytes()
 
     def findings_frame(self) -> pl.DataFrame:
-        """Return the findings as columns (those of the JSON report), to write them all at once."""
+        """Return the findings as columns (those of the JSON report), to write them all at once.
+
+        Each finding's Vietnamese message is rendered once here, for the JSON and the XLSX.
+        """
         if self._frame is None:
             frame = pl.DataFrame({
                 "cell": [finding.cell for finding in self.findings],
@@ -104,7 +112,7 @@ class ValidationReport:
                 "column": [finding.column for finding in self.findings],
                 "field": [finding.field for finding in self.findings],
                 "header": [finding.header for finding in self.findings],
-                "message": self.messages(),
+                "message": _messages(self.findings),
                 "row": pl.Series([finding.row for finding in self.findings], dtype=pl.Int64),
                 "severity": [finding.severity.value for finding in self.findings],
                 "sheet": [finding.sheet for finding in self.findings],
@@ -115,11 +123,8 @@ class ValidationReport:
         return self._frame
 
     def messages(self) -> list[str]:
-        """Return each finding's Vietnamese message, rendered once for the JSON and the XLSX."""
-        if self._messages is None:
-            object.__setattr__(self, "_messages", [finding_message(finding) for finding in self.findings])
-        assert self._messages is not None  # noqa: S101 - set just above
-        return self._messages
+        """Return each finding's Vietnamese message."""
+        return self.findings_frame()["message"].to_list()
 
 
 def build_report(*, batch_id: str, agency_code: str, file_name: str, generated_at: str, rows: int, staged: int,
@@ -174,6 +179,18 @@ def rows_by_severity(findings: Sequence[Finding]) -> tuple[int, int]:
             worst[place] = finding.severity
     errors = sum(1 for severity in worst.values() if severity == Severity.ERROR)
     return errors, len(worst) - errors
+
+
+# Findings rendered or written per slice, so no step holds every finding's text at once.
+_SLICE_ROWS = 20_000
+
+
+def _messages(findings: Sequence[Finding]) -> pl.Series:
+    """Return each finding's Vietnamese message, built in slices of Python strings."""
+    slices = [pl.Series([finding_message(finding) for finding in findings[start:start + _SLICE_ROWS]],
+                        dtype=pl.String)
+              for start in range(0, len(findings), _SLICE_ROWS)]
+    return pl.concat(slices) if slices else pl.Series([], dtype=pl.String)
 
 
 def _json(value: Any) -> str:
@@ -281,17 +298,29 @@ def _write_details(workbook: Workbook, report: ValidationReport) -> None:
     sheet.repeat_first_row = True
     if not report.findings:
         return
-    sheet.write_rows_xml(_detail_rows(sheet, report.findings_frame(), int(widths[MESSAGE_COLUMN] * 1.1)),
+    sheet.write_rows_xml(_detail_row_slices(sheet, report.findings_frame(), int(widths[MESSAGE_COLUMN] * 1.1)),
                          last_row=len(report.findings), last_column=len(headers) - 1)
     sheet.autofilter = (len(report.findings), len(headers) - 1)
 
 
-def _detail_rows(sheet: Sheet, findings: pl.DataFrame, per_line: int) -> str:
-    """Return the XML of the details rows, one per finding from row 2, built over columns."""
+def _detail_row_slices(sheet: Sheet, findings: pl.DataFrame, per_line: int) -> Iterator[str]:
+    """Yield the XML of the details rows slice by slice; the styles are registered before the first."""
     top, wrap = sheet.style(_TOP), sheet.style(_WRAP)
     severity_style = {severity.value: sheet.style(style) for severity, style in _SEVERITY_STYLES.items()}
+
+    def slices() -> Iterator[str]:
+        for start in range(0, findings.height, _SLICE_ROWS):
+            yield _detail_rows(findings.slice(start, _SLICE_ROWS), start, per_line=per_line, top=top, wrap=wrap,
+                                   severity_style=severity_style)
+
+    return slices()
+
+
+def _detail_rows(findings: pl.DataFrame, offset: int, *, per_line: int, top: int, wrap: int,
+                 severity_style: dict[str, int]) -> str:
+    """Return the XML of the details rows of ``findings``, the first of them on row ``offset`` + 2."""
     severity_label = {severity.value: label(f"severity.{severity.value}") for severity in Severity}
-    number = (pl.int_range(pl.len()) + 2).cast(pl.String)
+    number = (pl.int_range(pl.len()) + 2 + offset).cast(pl.String)
     lines = pl.col("message").str.len_chars() // per_line + 1
     row_start = pl.concat_str([
         pl.lit('<row r="'), number,
@@ -323,13 +352,19 @@ def _detail_rows(sheet: Sheet, findings: pl.DataFrame, per_line: int) -> str:
     return "".join(xml["xml"].to_list())
 
 
-def _json_lines(findings: pl.DataFrame) -> str:
-    """Return one JSON object per finding and line, keys sorted, as polars writes them."""
+def _json_lines(findings: pl.DataFrame) -> list[bytes]:
+    """Return the JSON array of the findings in parts: one object per finding and line, keys sorted."""
     if findings.height == 0:
-        return ""
-    buffer = io.BytesIO()
-    findings.select(sorted(findings.columns)).write_ndjson(buffer)
-    return buffer.getvalue().decode("utf-8").removesuffix("\n")
+        return [b"[]"]
+    parts = [b"[\n"]
+    ordered = findings.select(sorted(findings.columns))
+    for start in range(0, ordered.height, _SLICE_ROWS):
+        buffer = io.BytesIO()
+        ordered.slice(start, _SLICE_ROWS).write_ndjson(buffer)
+        lines = buffer.getvalue().removesuffix(b"\n").replace(b"\n", b",\n")
+        parts.append((b",\n" if start else b"") + lines)
+    parts.append(b"\n]")
+    return parts
 
 
 def _cell(value: Any) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -87,7 +87,8 @@ class Sheet:
     name: str
     styles: dict[Style, int]
     widths: dict[int, float] = field(default_factory=dict)
-    rows: list[str] = field(default_factory=list)
+    # XML of the rows: strings, or iterables of strings produced when the package is written.
+    rows: list[str | Iterable[str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     freeze_first_row: bool = False
     repeat_first_row: bool = False
@@ -129,8 +130,12 @@ class Sheet:
         parts.append("</row>")
         self.rows.append("".join(parts))
 
-    def write_rows_xml(self, xml: str, *, last_row: int, last_column: int) -> None:
-        """Add rows built elsewhere as XML (``<row>`` elements after the rows written so far)."""
+    def write_rows_xml(self, xml: str | Iterable[str], *, last_row: int, last_column: int) -> None:
+        """Add rows built elsewhere as XML (``<row>`` elements after the rows written so far).
+
+        ``xml`` may be an iterable of parts, which is read once, while the package is written, so
+        the rows of a large report never sit in memory all at once.
+        """
         self.rows.append(xml)
         self.last_row = max(self.last_row, last_row)
         self.last_column = max(self.last_column, last_column)
@@ -139,6 +144,10 @@ class Sheet:
         self.merged.append(f"{column_name(first_column)}{row + 1}:{column_name(last_column)}{row + 1}")
 
     def to_xml(self, active: bool) -> str:
+        return "".join(self.xml_parts(active))
+
+    def xml_parts(self, active: bool) -> Iterator[str]:
+        """Yield the worksheet's XML in parts, the rows as they were added."""
         dimension = f"A1:{column_name(self.last_column)}{max(self.last_row, 0) + 1}"
         view = '<sheetView workbookViewId="0"' + (' tabSelected="1"' if active else "")
         if self.freeze_first_row:
@@ -148,7 +157,7 @@ class Sheet:
             view += "/>"
         columns = "".join(f'<col min="{column + 1}" max="{column + 1}" width="{width + 0.7109375:g}" customWidth="1"/>'
                           for column, width in sorted(self.widths.items()))
-        parts = [
+        yield "".join([
             _HEADER,
             f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">',
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
@@ -156,8 +165,14 @@ class Sheet:
             f"<sheetViews>{view}</sheetViews>",
             '<sheetFormatPr defaultRowHeight="15"/>',
             f"<cols>{columns}</cols>" if columns else "",
-            "<sheetData>", *self.rows, "</sheetData>",
-        ]
+            "<sheetData>",
+        ])
+        for rows in self.rows:
+            if isinstance(rows, str):
+                yield rows
+            else:
+                yield from rows
+        parts = ["</sheetData>"]
         if self.autofilter is not None:
             last_row, last_column = self.autofilter
             parts.append(f'<autoFilter ref="A1:{column_name(last_column)}{last_row + 1}"/>')
@@ -167,7 +182,7 @@ class Sheet:
         parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
         parts.append(f'<pageSetup paperSize="{PAPER_A4}" fitToHeight="0" orientation="landscape"/>')
         parts.append("</worksheet>")
-        return "".join(parts)
+        yield "".join(parts)
 
 
 class Workbook:
@@ -194,7 +209,9 @@ class Workbook:
             package.writestr("xl/_rels/workbook.xml.rels", self._workbook_relationships())
             package.writestr("xl/styles.xml", self._styles())
             for number, sheet in enumerate(self.sheets, start=1):
-                package.writestr(f"xl/worksheets/sheet{number}.xml", sheet.to_xml(active=number == 1))
+                with package.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
+                    for xml in sheet.xml_parts(active=number == 1):
+                        part.write(xml.encode("utf-8"))
         return buffer.getvalue()
 
     def _content_types(self) -> str:

@@ -24,6 +24,7 @@ SEVERITY: dict[str, Severity] = {
     **dict.fromkeys(FILE_LEVEL_CODES, E),
     "REQUIRED_MISSING": E,
     "NAME_INVALID": E,
+    "NAME_CHARACTERS_REPLACED": W,
     "DATE_INVALID": E,
     "DATE_IN_FUTURE": E,
     "AGE_OUT_OF_RANGE": W,
@@ -31,6 +32,7 @@ SEVERITY: dict[str, Severity] = {
     "PID_FORMAT": E,
     "PID_SCIENTIFIC": E,
     "PID_LEADING_ZERO_RESTORED": W,
+    "PID_DIGITS_CONVERTED": W,
     "PID_PREFIX_UNKNOWN": W,
     "PID_CENTURY_INVALID": E,
     "PID_GENDER_MISMATCH": E,
@@ -61,6 +63,7 @@ SEVERITY: dict[str, Severity] = {
     "POPULATION_NOT_FOUND": E,
     "POPULATION_MISMATCH": E,
     "POPULATION_UNAVAILABLE": E,
+    "POPULATION_QUERY_INVALID": E,
     # Added with the schema fields of 2C-BNV/2008 items 4, 15.2, 17, 18 and 26, and the code checks.
     "DATE_BEFORE_BIRTH": E,
     "SOCIAL_INSURANCE_FORMAT": W,
@@ -70,6 +73,7 @@ SEVERITY: dict[str, Severity] = {
     "PARTY_PROBATION_SHORT": W,
     # Reading the file (messages in messages/intake.py).
     "FILE_PASSWORD_PROTECTED": E,
+    "FILE_TOO_MANY_CELLS": E,
     "FILE_LEGACY_ENCODING": W,
     "CELL_LEGACY_FONT": W,
     "CELL_TOO_LONG": E,
@@ -81,5 +85,10 @@ SEVERITY: dict[str, Severity] = {
     "DATE_TWO_DIGIT_YEAR": W,
     "CELL_FORMULA_ERROR": E,
     "COLUMN_NOT_RECOGNISED": W,
+    "COLUMN_DUPLICATE_FIELD": W,
+    "COLUMNS_DROPPED": W,
+    "CELL_FORMULA_ERROR_IGNORED": W,
+    "CSV_QUOTE_UNCLOSED": E,
+    "ROW_DATE_UNREADABLE": E,
     "SHEET_HIDDEN_SKIPPED": W,
 }

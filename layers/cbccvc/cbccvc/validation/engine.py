@@ -306,6 +306,15 @@ class _TableCheck:
             getattr(self, method_name)()
 
     def check_mandatory(self) -> None:
+        """Report blank mandatory cells and formula errors (#N/A, #REF!), which read as blank.
+
+        A formula error blocks the record in a mandatory column; in another column the value is
+        left out with a warning, as a blank optional cell would be.
+        """
+        for field_name, read in self.table.columns.items():
+            code = "CELL_FORMULA_ERROR" if field_name in self.context.mandatory_fields else "CELL_FORMULA_ERROR_IGNORED"
+            for index, value in sorted(read.formula_errors.items()):
+                self.add(index, field_name, code, value=value)
         for field_name in self.context.mandatory_fields:
             column = self.column(field_name)
             if column is None:
@@ -348,7 +357,7 @@ class _TableCheck:
             return
         values = column.values
         blank = self.blank("full_name")
-        settled = matches(values, _CANONICAL_NAME)
+        settled = matches(values, _CANONICAL_NAME) & (values.str.len_chars() <= parse.MAX_NAME_CHARS).fill_null(False)
         applied = apply_distinct(column, ~blank & ~settled, outcomes.full_name, [pl.String])
         self.add_applied("full_name", applied)
         self.set_output("full_name", values.zip_with(settled, applied.outputs[0]))
@@ -504,7 +513,7 @@ class _TableCheck:
         if column.numbers:
             # A Number cell drops the leading zero of the province part.
             lost_zero = [index for index in sorted(column.numbers)
-                         if (value := text[index]) is not None and value.isdigit()
+                         if (value := text[index]) is not None and parse.is_ascii_digits(value)
                          and len(value) == SOCIAL_INSURANCE_DIGITS - 1]
             if lost_zero:
                 text = text.scatter(lost_zero, pl.Series(["0" + text[index] for index in lost_zero]))

@@ -35,17 +35,25 @@ def personal_id(raw: Any) -> Outcome:
     shown = parse.normalise_text(raw)
     if parsed.value is None:
         return Outcome((None,), ((parsed.code or "PID_FORMAT", {"value": shown}),))
+    findings: list[tuple[str, dict[str, Any]]] = []
+    if parsed.converted:
+        findings.append(("PID_DIGITS_CONVERTED", {"value": shown, "read": parsed.value}))
     if parsed.code:
-        return Outcome((parsed.value,), ((parsed.code, {"value": shown, "restored": parsed.value}),))
-    return Outcome((parsed.value,))
+        findings.append((parsed.code, {"value": shown, "restored": parsed.value}))
+    return Outcome((parsed.value,), tuple(findings))
 
 
 def full_name(raw: Any) -> Outcome:
     """Outputs: the name with each word capitalised."""
-    name, reason = parse.normalise_name(raw)
-    if reason:
-        return Outcome((name,), (("NAME_INVALID", {"value": name, "reason": reason}),))
-    return Outcome((name,))
+    name = parse.normalise_name(raw)
+    findings: list[tuple[str, dict[str, Any]]] = []
+    if name.replaced:
+        findings.append(("NAME_CHARACTERS_REPLACED", {"read": name.text}))
+    if name.reason:
+        # An over-long name is shown cut: the report quotes it, and the reason gives the limit.
+        shown = name.text if name.reason != "too_long" else name.text[:parse.MAX_NAME_CHARS] + "…"
+        findings.append(("NAME_INVALID", {"value": shown, "reason": name.reason}))
+    return Outcome((name.text,), tuple(findings))
 
 
 def parsed_date(raw: Any, *, epoch: date, century_pivot: int) -> Outcome:
@@ -79,7 +87,7 @@ def ethnic_group(raw: Any) -> Outcome:
     """
     text = parse.parse_code(raw)
     shown = parse.normalise_text(raw)
-    if not (text.isdigit() and len(text) <= 2):
+    if not (parse.is_ascii_digits(text) and len(text) <= 2):
         group = ethnicity.lookup_ethnicity(shown)
         if group is None:
             return Outcome((shown, None, None), (("ETHNICITY_UNKNOWN", {"value": shown}),))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
+from pydantic import ValidationError
 
 from cbccvc.intake.readers import UnreadableFileError, read_export
 from cbccvc.intake.table import Table
@@ -49,6 +51,8 @@ INCOMING_PREFIX = "incoming/"
 REJECTIONS_PREFIX = "rejections/"
 # The contract of the population API allows at most 500 people per request.
 POPULATION_BATCH_SIZE = 500
+# The register matches people on these fields: a record needs all three to be matched.
+QUERY_FIELDS = ("personal_id", "full_name", "birth_date")
 _MATCHED_FIELD_COLUMNS = {"full_name": "full_name", "birth_date": "birth_date"}
 
 
@@ -234,12 +238,17 @@ class ValidateService:
         rejects the batch with a reason that says so and the same file may be uploaded again.
         """
         reachable = True
-        candidates = [
-            (result, int(index), person)
-            for result in results
-            for index, person in zip(result.staged_mask().arg_true(), _people(result, result.staged_mask()),
-                                     strict=True)
-        ]
+        candidates: list[tuple[TableResult, int, PersonQuery]] = []
+        unqueryable: Counter[str] = Counter()
+        for result in results:
+            people, invalid = _people(result, result.staged_mask().arg_true().to_list())
+            candidates.extend((result, index, person) for index, person in people)
+            for index, fields in invalid.items():
+                _note_unqueryable(result, index, fields)
+                unqueryable.update(fields)
+        if unqueryable:
+            # Field names and counts only: the values are personal data.
+            logger.warning("population_query_invalid", error="ValidationError", records_by_field=dict(unqueryable))
         for start in range(0, len(candidates), POPULATION_BATCH_SIZE):
             window = [(result, index) for result, index, _ in candidates[start:start + POPULATION_BATCH_SIZE]]
             queries = [person for _, _, person in candidates[start:start + POPULATION_BATCH_SIZE]]
@@ -465,8 +474,31 @@ def _staged_file(results: Sequence[TableResult]) -> tuple[bytes, str]:
     return records, sha256_hex(records)
 
 
-def _people(result: TableResult, mask: pl.Series) -> list[PersonQuery]:
-    """Return the population query of each row ``mask`` selects."""
-    people = result.records.filter(mask).select("personal_id", "full_name", "birth_date")
-    return [PersonQuery(personal_id=personal_id, full_name=full_name, birth_date=birth_date)
-            for personal_id, full_name, birth_date in people.iter_rows()]
+def _people(result: TableResult, indexes: list[int]) -> tuple[list[tuple[int, PersonQuery]], dict[int, list[str]]]:
+    """Return the population query of each row of ``indexes``, and the fields of each row no query can be built of.
+
+    The register matches on the personal ID, the full name and the date of birth, so a row
+    without one of them (a file without the column, when MANDATORY_FIELDS leaves it out) or
+    with a value the contract rejects gets no query. Building a query never raises: pydantic's
+    error text quotes the value, a personal datum, so only the field names are kept.
+    """
+    present = [name for name in QUERY_FIELDS if name in result.records.columns]
+    rows = result.records.select(present)[indexes] if indexes else result.records.select(present).clear()
+    people: list[tuple[int, PersonQuery]] = []
+    invalid: dict[int, list[str]] = {}
+    for index, row in zip(indexes, rows.iter_rows(named=True), strict=True):
+        try:
+            people.append((index, PersonQuery(**{name: row.get(name) for name in QUERY_FIELDS})))
+        except ValidationError as error:
+            errors = error.errors(include_input=False, include_url=False)
+            invalid[index] = sorted({str(item["loc"][0]) for item in errors if item["loc"]})
+    return people, invalid
+
+
+def _note_unqueryable(result: TableResult, index: int, fields: Sequence[str]) -> None:
+    """Block a row no population query can be built of, naming the fields it lacks or has wrong."""
+    named = [name for name in QUERY_FIELDS if name in fields] or list(QUERY_FIELDS)
+    headers = ", ".join(result.table.columns[name].header if name in result.table.columns
+                        else FIELDS_BY_NAME[name].header for name in named)
+    field_name = next((name for name in named if name in result.table.columns), "personal_id")
+    add_finding(result, index, field_name, "POPULATION_QUERY_INVALID", fields=headers)

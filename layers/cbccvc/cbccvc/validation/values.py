@@ -23,15 +23,24 @@ from cbccvc.catalogs.cccd import BIRTH_REGISTRATION_PREFIXES
 EXCEL_EPOCH_1900 = date(1899, 12, 30)
 EXCEL_EPOCH_1904 = date(1904, 1, 1)
 _PHANTOM_LEAP_DAY = 60
-# Typographic variants agencies paste from Word, mapped to the ASCII form.
+# Characters that take no space on screen and that text pasted from web pages and Word
+# carries: zero-width space, non-joiner and joiner, word joiner, byte order mark (zero-width
+# no-break space) and soft hyphen. A cell holding only these is blank.
+INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, ""))
+# Typographic variants agencies paste from Word, mapped to the ASCII form; invisible characters are dropped.
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
-                              "\u00a0": " ", "\u200b": ""})
+                              "\u00a0": " ", **dict.fromkeys(INVISIBLE_CHARACTERS, "")})
+# The longest full name the population register's contract takes (PersonQuery.full_name).
+MAX_NAME_CHARS = 100
+# Full-width digits, which East Asian input methods type in place of ASCII digits.
+_FULLWIDTH_DIGITS = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "0123456789")
 # A time after a date: "05/09/1985 00:00:00", "05/09/1985 0:00 AM", "1985-09-05T00:00:00Z".
 _TIME_PART = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?: ?[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _DAY_FIRST_DATE = re.compile(r"^(\d{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4}|\d{2})" + _TIME_PART + "$")
 _YEAR_FIRST_DATE = re.compile(r"^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})" + _TIME_PART + "$")
 _WORDED_DATE = re.compile(r"^(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})$")
-_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
+_SERIAL_TEXT = re.compile(r"^[0-9]{5}(?:\.[0-9]+)?$")
 # Serial numbers between 1 (1900-01-01) and 80,000 (year 2119) cover any plausible HR date.
 _MAX_SERIAL = 80_000
 # A number in this range in a date column is a year alone, not a serial date (which would fall in 1905).
@@ -40,7 +49,14 @@ _NAME_ALLOWED = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+    """Tell whether a cell is empty, white space only or invisible characters only."""
+    return value is None or value == "" or (
+        isinstance(value, str) and not value.translate(_WITHOUT_INVISIBLE).strip())
+
+
+def is_ascii_digits(text: str) -> bool:
+    """Tell whether ``text`` is ASCII digits 0–9 only (``str.isdigit`` also accepts ² and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 def normalise_text(value: Any) -> str:
@@ -51,20 +67,42 @@ def normalise_text(value: Any) -> str:
     return " ".join(text.split())
 
 
-def normalise_name(value: Any) -> tuple[str, str | None]:
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """A full name as read: ``reason`` is why it is no name (None when it is one).
+
+    ``replaced`` is True when reading changed characters the agency typed, beyond case and
+    spaces: invisible characters were dropped, or compatibility characters such as the "ﬁ"
+    ligature or full-width letters were replaced by the letters they stand for (NFKC).
+    """
+
+    text: str
+    reason: str | None = None
+    replaced: bool = False
+
+
+def normalise_name(value: Any) -> NormalisedName:
     """Return the name with each word capitalised, and a reason code if it is not a name."""
-    text = normalise_text(value)
+    plain = normalise_text(value)
+    # NFKC leaves Vietnamese letters as NFC has them, so only compatibility characters change.
+    text = normalise_text(unicodedata.normalize("NFKC", plain))
+    replaced = text != plain or (isinstance(value, str) and any(char in value for char in INVISIBLE_CHARACTERS))
+    if len(text) > MAX_NAME_CHARS:
+        return NormalisedName(text, "too_long", replaced)
     if not _NAME_ALLOWED.match(text):
-        return text, "characters"
+        return NormalisedName(text, "characters", replaced)
     if len(text.split()) < 2:
-        return text, "single_word"
+        return NormalisedName(text, "single_word", replaced)
     words = [_capitalise_word(word) for word in text.split(" ")]
-    return " ".join(words), None
+    return NormalisedName(" ".join(words), None, replaced)
 
 
 def _capitalise_word(word: str) -> str:
-    # "h'nhi" → "H'Nhi", "nguyễn" → "Nguyễn"; str.title() handles both.
-    return word.title() if word.islower() or word.isupper() else word[:1].upper() + word[1:]
+    # "h'nhi" → "H'Nhi", "nguyễn" → "Nguyễn"; str.title() handles both. A word typed with Caps
+    # Lock on ("nGUYỄN") is capitalised the same way; other mixed case ("H'Hen") is kept.
+    if word.islower() or word.isupper() or (word[:1].islower() and word[1:].isupper()):
+        return word.title()
+    return word[:1].upper() + word[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +155,7 @@ def _parse_date_text(text: str, epoch: date, century_pivot: int | None) -> Parse
     if match:
         day, month, year = match.groups()
         return _make_date(int(year), int(month), int(day))
-    if text.isdigit() and len(text) == 8:
+    if is_ascii_digits(text) and len(text) == 8:
         return _compact_date(text)
     if _SERIAL_TEXT.match(text):
         return _parse_excel_serial(float(text), epoch)
@@ -191,6 +229,8 @@ def _fold(text: str) -> str:
 class ParsedId:
     value: str | None
     code: str | None = None  # failure code when value is None, or a warning code when restored
+    # The text had full-width digits, read as the ASCII digits they show.
+    converted: bool = False
 
 
 def parse_personal_id(value: Any) -> ParsedId:
@@ -212,7 +252,15 @@ def parse_personal_id(value: Any) -> ParsedId:
         return _from_number(str(int(value)))
     if isinstance(value, int):
         return _from_number(str(value))
-    return _from_text(normalise_text(value).replace(" ", "").lstrip("'"))
+    text = normalise_text(value).replace(" ", "").lstrip("'")
+    # Full-width digits are what an East Asian input method types for 0–9 and show the same
+    # digits, so they are read as those digits with a warning. Any other non-ASCII digit (², ٣,
+    # ३) is no digit an officer copies from an identity card, and the ID is rejected.
+    ascii_text = text.translate(_FULLWIDTH_DIGITS)
+    parsed = _from_text(ascii_text)
+    if ascii_text != text and parsed.value is not None:
+        return ParsedId(parsed.value, parsed.code, converted=True)
+    return parsed
 
 
 def _from_text(text: str) -> ParsedId:
@@ -222,7 +270,7 @@ def _from_text(text: str) -> ParsedId:
         return _from_number(text.split(".", 1)[0])
     if _GROUPED_DIGITS.match(text):
         text = text.replace(".", "").replace(",", "")
-    if not text.isdigit():
+    if not is_ascii_digits(text):
         return ParsedId(None, "PID_FORMAT")
     if len(text) == 12:
         return ParsedId(text)
@@ -231,9 +279,9 @@ def _from_text(text: str) -> ParsedId:
     return _restore_leading_zeros(text)
 
 
-_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
-_WHOLE_NUMBER_TEXT = re.compile(r"^\d+\.0+$")
-_GROUPED_DIGITS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_SCIENTIFIC = re.compile(r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
+_WHOLE_NUMBER_TEXT = re.compile(r"^[0-9]+\.0+$")
+_GROUPED_DIGITS = re.compile(r"^[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*$")
 # Digits Excel's General format keeps when it shows a number in scientific notation (1.23457E+11).
 _SCIENTIFIC_DIGITS = 6
 
