@@ -17,12 +17,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from cbccvc.intake.readers import read_export, read_sheets
+from cbccvc.intake import spreadsheets
+from cbccvc.intake.readers import UnreadableFileError, read_export, read_sheets
 from cbccvc.intake.spreadsheets import read_workbook
+from cbccvc.intake.xlsx_parts import sheet_extent
+from cbccvc.intake.xlsx_stream import MAX_SHEET_CELLS
 from cbccvc.models import Finding, Severity
 from cbccvc.reporting.annotated_workbook import build_annotated_workbook
 from cbccvc.validation.codes import SEVERITY
-from cbccvc.validation.values import MAX_NAME_CHARS, is_blank, normalise_name, parse_personal_id
+from cbccvc.validation.values import EXCEL_EPOCH_1900, MAX_NAME_CHARS, is_blank, normalise_name, parse_personal_id
 from tests.unit.test_intake_spreadsheets import HEADERS, PEOPLE, cells, check, plain_sheet, workbook
 
 
@@ -217,6 +220,11 @@ def test_damaged_json_many_keys_and_odd_values() -> None:
     findings = check(tables)
     [dropped] = [finding for finding in findings if finding.code == "COLUMNS_DROPPED"]
     assert dropped.params["count"] == 1_000 + 5 - 512
+    # 507 keys kept that name no field: 20 warned about one by one, one warning for the other 487.
+    assert len(cells(findings, "COLUMN_NOT_RECOGNISED")) == 20
+    [more] = [finding for finding in findings if finding.code == "COLUMNS_NOT_RECOGNISED_MORE"]
+    assert more.params["count"] == 512 - 5 - 20
+    assert more.params["headers"].startswith("«ghi_chu_20», «ghi_chu_21»")
     assert "full_name" in tables[0].columns
     assert cells(findings, "PID_FORMAT") == [(None, 3, "D")]
     assert cells(findings, "NAME_INVALID") == [(None, 3, "A")]
@@ -239,3 +247,64 @@ def test_damaged_annotated_copy_keeps_long_integer() -> None:
 def test_damaged_caps_lock_name_capitalised(raw: str, read: str) -> None:
     name = normalise_name(raw)
     assert (name.text, name.reason, name.replaced) == (read, None, False)
+
+
+def _formula_filled(rows: int) -> bytes:
+    """Return the sample workbook with an auto-numbering formula down to ``rows``, its <dimension> left small.
+
+    Each added row holds a formula whose cached value is empty, and a cell of one space.
+    """
+    filler = b"".join(b'<row r="%d"><c r="A%d" t="str"><f>IF(B%d="","",ROW()-1)</f><v></v></c>'
+                      b'<c r="C%d" t="inlineStr"><is><t> </t></is></c></row>' % (row, row, row, row)
+                      for row in range(len(PEOPLE) + 2, rows + 1))
+    return _rewrite_sheets(workbook(plain_sheet(_rows())),
+                           lambda xml: xml.replace(b"</sheetData>", filler + b"</sheetData>"))
+
+
+def test_damaged_understated_dimension_scanned() -> None:
+    data = _formula_filled(60_000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b'<dimension ref="A1:F4"/>' in archive.read("xl/worksheets/sheet1.xml")
+        extent = sheet_extent(archive, "xl/worksheets/sheet1.xml", MAX_SHEET_CELLS)
+    assert extent is not None
+    assert extent.rows == 60_000
+    tables = read_export(data, "ds.xlsx")
+    assert tables[0].row_numbers == [2, 3, 4]
+    assert _codes(check(tables)) == set()
+
+
+def test_damaged_blank_cells_skipped_cell_by_cell() -> None:
+    data = _formula_filled(2_000)
+    grid = spreadsheets.read_large_sheet(data, "Danh sách", "xl/worksheets/sheet1.xml", epoch=EXCEL_EPOCH_1900,
+                                         file_name="ds.xlsx")
+    assert grid.row_numbers == [1, 2, 3, 4]
+    assert grid.rows[1][:2] == [1, "Nguyễn Văn An"]
+
+
+def test_damaged_json_copy_names_its_own_cells() -> None:
+    records = [{"Họ và tên": person[1], "Ngày sinh": person[2], "Giới tính": person[3],
+                "Số định danh cá nhân": person[4], "Mã đơn vị": person[5]} for person in PEOPLE]
+    records[1]["Giới tính"] = "X"
+    data = json.dumps(records, ensure_ascii=False).encode()
+    findings = check(read_export(data, "ds.json"))
+    assert cells(findings, "GENDER_INVALID") == [(None, 2, "C")]  # record 2
+    copy = build_annotated_workbook(data, "ds.json", findings)
+    assert copy is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(copy)).worksheets[0]
+    assert "GENDER_INVALID" in sheet["C3"].comment.text  # record 2 is on row 3, under the header
+    summary = next(cell.value for cell in sheet[3] if isinstance(cell.value, str) and "•" in cell.value)
+    assert "• C3 «Giới tính»" in summary
+
+
+def test_damaged_list_only_on_hidden_sheet() -> None:
+    def write(book: Any, sheet: Any) -> None:
+        sheet.write("A1", "DANH SÁCH CÁN BỘ, CÔNG CHỨC NĂM 2026")
+        data = book.add_worksheet("Data")
+        for offset, values in enumerate(_rows()):
+            data.write_row(offset, 0, values)
+        data.hide()
+
+    with pytest.raises(UnreadableFileError) as raised:
+        read_export(workbook(write), "ds.xlsx")
+    assert raised.value.code == "SHEETS_ONLY_HIDDEN"
+    assert raised.value.params == {"file": "ds.xlsx", "sheets": "«Data»", "rows": 3}

@@ -95,6 +95,7 @@ def test_csv_tcvn3_bytes() -> None:
     assert_people_read(tables[0])
     assert [(finding.code, finding.row, finding.params["encoding"]) for finding in tables[0].findings] == [
         ("FILE_LEGACY_ENCODING", None, "TCVN3 (ABC)")]
+    assert tables[0].findings[0].params["fonts"] == ".VnTime, .VnArial"
     assert cells(check(tables), "NAME_INVALID") == []
 
 
@@ -104,6 +105,7 @@ def test_csv_vni_bytes() -> None:
     assert_people_read(tables[0])
     assert [finding.code for finding in tables[0].findings] == ["FILE_LEGACY_ENCODING"]
     assert tables[0].findings[0].params["encoding"] == "VNI"
+    assert tables[0].findings[0].params["fonts"] == "VNI-Times, VNI-Helve"
 
 
 def test_csv_utf8_with_legacy_mojibake() -> None:

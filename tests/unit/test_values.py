@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from cbccvc.models import Severity
+from cbccvc.validation.codes import SEVERITY
 from cbccvc.validation.values import EXCEL_EPOCH_1904, parse_date, parse_personal_id
 
 
@@ -23,7 +25,6 @@ from cbccvc.validation.values import EXCEL_EPOCH_1904, parse_date, parse_persona
     ("Ngày 05 tháng 9 năm 1985", date(1985, 9, 5)),
     ("05091985", date(1985, 9, 5)),
     ("19850905", date(1985, 9, 5)),
-    ("31295", date(1985, 9, 5)),
     (31295, date(1985, 9, 5)),
     (31295.75, date(1985, 9, 5)),
     (datetime(1985, 9, 5, 10, 30), date(1985, 9, 5)),
@@ -34,6 +35,13 @@ def test_parse_date_accepted(raw: object, expected: date) -> None:
     parsed = parse_date(raw)
     assert parsed.value == expected
     assert parsed.code is None
+
+
+def test_parse_date_serial_text_warned() -> None:
+    parsed = parse_date("31295")
+    assert parsed.value == date(1985, 9, 5)
+    assert parsed.code == "DATE_SERIAL_TEXT"
+    assert SEVERITY["DATE_SERIAL_TEXT"] is Severity.WARNING
 
 
 @pytest.mark.parametrize("raw", ["31/02/1985", "30/02/2000", "29/02/1985", "32/01/1985", "00/01/1985",

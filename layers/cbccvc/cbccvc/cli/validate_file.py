@@ -18,7 +18,7 @@ from cbccvc.cli.output import fail, say
 from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.table import Table
 from cbccvc.intake.units import UnitListError, read_units
-from cbccvc.messages import current_language, render
+from cbccvc.messages import current_language, label, render
 from cbccvc.models import Finding, sha256_hex
 from cbccvc.reporting.annotated_workbook import annotated_file_name, build_annotated_workbook
 from cbccvc.reporting.validation_report import ValidationReport, build_report, message_params
@@ -58,7 +58,7 @@ class Progress:
         if event == "column_check":
             sheet = f" ({params['sheet']})" if params.get("sheet") else ""
             self.say("progress.column_check", step=params["step"], steps=params["steps"], sheet=sheet,
-                     headers=params["headers"] or "-")
+                     headers=params["headers"] or label("progress.no_columns"))
         elif event == "file_check":
             self.say("progress.file_check", tables=params["tables"])
 

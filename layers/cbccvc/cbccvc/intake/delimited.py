@@ -57,6 +57,9 @@ MAX_QUOTE_REPAIRS = 100
 # Excel's ="…" form of a value it must not read as a number.
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
 _EXCEL_TEXT_PATTERN = r'(?s)^="(.*)"$'
+# The ASCII unit separator, a control character text exports rarely contain. Lines are split by
+# reading the text as one column separated by it; a text that contains it is split in Python.
+_UNIT_SEPARATOR = b"\x1f"
 # Line ends as the csv module splits on them: \r\n, \n or a lone \r.
 _LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
@@ -148,20 +151,42 @@ def _last_value(row: Sequence[str]) -> int:
 
 
 class _LineWidths:
-    """Counts the cells of single lines with the csv module, splitting the text only when asked."""
+    """Counts the cells of single lines: by their delimiters, or with the csv module where a line has a quote.
+
+    The lines are split and their delimiters counted for the whole text at once, in polars,
+    when first asked for.
+    """
 
     def __init__(self, utf8: bytes, delimiter: str) -> None:
         self.utf8 = utf8
         self.delimiter = delimiter
-        self.lines: list[bytes] | None = None
+        self.lines: pl.DataFrame | None = None
+
+    def _split(self) -> pl.DataFrame:
+        if _UNIT_SEPARATOR not in self.utf8:
+            # One column split on a byte the text lacks and no quoting: one row per line, an
+            # empty line as null, "\r\n" ends taken off.
+            lines = pl.read_csv(self.utf8, has_header=False, infer_schema=False, separator="\x1f", quote_char=None,
+                                schema={"line": pl.String})["line"].fill_null("")
+        else:
+            text = self.utf8.decode("utf-8-sig")
+            lines = pl.Series("line", [line.removesuffix("\r") for line in text.split("\n")])
+        return pl.DataFrame(lines).with_columns(
+            cells=pl.col("line").str.count_matches(self.delimiter, literal=True) + 1,
+            quoted=pl.col("line").str.contains('"', literal=True),
+            blank=pl.col("line").str.strip_chars().str.strip_chars("\ufeff") == "",
+        )
 
     def widths(self, indexes: Sequence[int]) -> list[int]:
         if self.lines is None:
-            self.lines = self.utf8.split(b"\n")
-        counts = []
-        for index in indexes:
-            line = self.lines[index].removesuffix(b"\r").decode("utf-8-sig")
-            counts.append(len(next(_reader(line, self.delimiter), [])))
+            self.lines = self._split()
+        rows = pl.Series("row", list(indexes), dtype=pl.Int64)
+        asked = self.lines.select(pl.col("cells", "quoted", "blank").gather(rows))
+        counts: list[int] = asked["cells"].to_list()
+        # A line with a quote may have delimiters inside quoted values; a blank line has no cell.
+        for position in (asked["quoted"] | asked["blank"]).arg_true().to_list():
+            line = self.lines["line"][indexes[position]]
+            counts[position] = len(next(_reader(line, self.delimiter), []))
         return counts
 
 
@@ -252,7 +277,7 @@ def _records_repairing_quotes(text: str, delimiter: str,
 
 
 def _swallowing_field(row: list[str], delimiter: str, minimum: int) -> int | None:
-    """Return the position of a field that holds lines looking like records, if any."""
+    """Return the position of a field that contains lines looking like records, if any."""
     for position, value in enumerate(row):
         if "\n" not in value and "\r" not in value:
             continue

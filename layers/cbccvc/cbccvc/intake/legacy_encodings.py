@@ -32,6 +32,11 @@ class LegacyEncoding(StrEnum):
     TCVN3 = "TCVN3 (ABC)"
     VNI = "VNI"
 
+    @property
+    def fonts(self) -> str:
+        """Name the fonts typed in this encoding, as officers know them."""
+        return ".VnTime, .VnArial" if self is LegacyEncoding.TCVN3 else "VNI-Times, VNI-Helve"
+
 
 # --- TCVN3 (TCVN 5712:1993, table VN3) ------------------------------------------------------
 

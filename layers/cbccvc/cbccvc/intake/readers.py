@@ -97,7 +97,9 @@ def read_export(data: bytes, file_name: str,
 
 def _tables(sheets: list[SheetData], hidden: list[SheetData], file_findings: list[Finding], file_name: str,
             mandatory_fields: Sequence[str]) -> list[Table]:
-    if not any(_has_content(sheet) for sheet in sheets):
+    hidden_findings = _hidden_sheet_findings(hidden, file_name)
+    visible_content = any(_has_content(sheet) for sheet in sheets)
+    if not visible_content and not hidden_findings:
         raise UnreadableFileError("FILE_EMPTY", file=file_name)
 
     tables: list[Table] = []
@@ -108,6 +110,12 @@ def _tables(sheets: list[SheetData], hidden: list[SheetData], file_findings: lis
             headers_seen.extend(text for text in _first_nonempty_row(sheet) if text)
             continue
         tables.append(table)
+    if not tables and hidden_findings:
+        # The records exist, on sheets the reader skips: report that rather than "no header".
+        raise UnreadableFileError(
+            "SHEETS_ONLY_HIDDEN", file=file_name,
+            sheets=", ".join(f"«{finding.params['sheet']}»" for finding in hidden_findings),
+            rows=sum(finding.params["rows"] for finding in hidden_findings))
     if not tables:
         raise UnreadableFileError(
             "HEADER_NOT_FOUND",
@@ -115,7 +123,7 @@ def _tables(sheets: list[SheetData], hidden: list[SheetData], file_findings: lis
             found=", ".join(headers_seen[:MAX_HEADERS_LISTED]) or "-",
             expected=", ".join(FIELDS_BY_NAME[name].header for name in mandatory_fields),
         )
-    tables[0].findings[:0] = [*file_findings, *_hidden_sheet_findings(hidden, file_name)]
+    tables[0].findings[:0] = [*file_findings, *hidden_findings]
     return tables
 
 
@@ -203,7 +211,8 @@ def _encoding_findings(decoded: DecodedText, file_name: str) -> list[Finding]:
     if decoded.legacy is None:
         return []
     return [Finding(code="FILE_LEGACY_ENCODING", severity=SEVERITY["FILE_LEGACY_ENCODING"],
-                    params={"file": file_name, "encoding": decoded.legacy.value})]
+                    params={"file": file_name, "encoding": decoded.legacy.value,
+                            "fonts": decoded.legacy.fonts})]
 
 
 def _sheet_of(grid: Grid, errors: dict[str, dict[tuple[int, int], str]] | None = None) -> SheetData:

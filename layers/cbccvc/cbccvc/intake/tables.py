@@ -48,6 +48,9 @@ LEGACY_SAMPLE_VALUES = 500
 # Fields that every real record fills and a signature block never does.
 KEY_FIELDS = ("personal_id", "birth_date")
 FOOTER_MAX_CELLS = 3
+# Unrecognised columns warned about one by one; the rest get one warning, quoting a few headers.
+MAX_UNRECOGNISED_NOTED = 20
+MAX_HEADERS_QUOTED = 10
 # Gender values (folded as lower case) that make a row under the table a person, not a signature.
 _GENDER_WORDS = ("nam", "nữ", "nu", "m", "f", "male", "female")
 # Fields written with digits only: legacy-font detection leaves their columns alone.
@@ -393,8 +396,21 @@ def _note_damage(table: Table, sheet: SheetData, start: int) -> None:
 
 
 def _note_unrecognised(table: Table, header: HeaderMatch, first_column: int) -> None:
-    """Warn about each column whose header names no field: its data is not synced."""
-    for position, text in _unrecognised(header):
+    """Warn about each column whose header names no field: its data is not synced.
+
+    Past ``MAX_UNRECOGNISED_NOTED`` columns, one more warning counts the rest, so a file of
+    hundreds of extra columns (a JSON export of every attribute) does not bury the report.
+    """
+    unrecognised = _unrecognised(header)
+    if len(unrecognised) > MAX_UNRECOGNISED_NOTED:
+        rest = unrecognised[MAX_UNRECOGNISED_NOTED:]
+        table.findings.append(Finding(
+            code="COLUMNS_NOT_RECOGNISED_MORE", severity=SEVERITY["COLUMNS_NOT_RECOGNISED_MORE"], sheet=table.sheet,
+            params={"count": len(rest), "headers": ", ".join(f"«{text}»" for _, text in rest[:MAX_HEADERS_QUOTED])
+                    + (", …" if len(rest) > MAX_HEADERS_QUOTED else "")},
+        ))
+        unrecognised = unrecognised[:MAX_UNRECOGNISED_NOTED]
+    for position, text in unrecognised:
         table.findings.append(Finding(
             code="COLUMN_NOT_RECOGNISED", severity=SEVERITY["COLUMN_NOT_RECOGNISED"], sheet=table.sheet,
             column=column_letter(first_column + position), header=text,

@@ -299,6 +299,9 @@ _DIMENSION = re.compile(
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br\s*=\s*[\"'](\d{1,9})[\"']")
 # Bytes of a worksheet's XML read for its <dimension> element, which precedes <sheetData>.
 DIMENSION_SEARCH_BYTES = 65_536
+# XML bytes a cell takes at most, allowing for long inline text: `<c r="XFD1048576" s="99" t="s"><v>123456</v></c>`
+# is 50 bytes.
+MAX_BYTES_PER_CELL = 2_048
 # Excel's largest sheet: 1,048,576 rows of 16,384 columns.
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
@@ -322,8 +325,8 @@ def sheet_extent(archive: zipfile.ZipFile, part: str, limit: int) -> SheetExtent
     The <dimension> element gives it; Excel, LibreOffice and the libraries we know write it.
     A sheet without one (or with a one-cell one over a larger part) is scanned: its last row
     number, and whether any cell lies beyond the column that keeps the range within ``limit``
-    cells. NOTE: a <dimension> that understates the cells is trusted, so a hand-made package
-    can still make python-calamine allocate more than ``limit`` cells.
+    cells. A <dimension> is trusted when the part's size fits it (``MAX_BYTES_PER_CELL``):
+    a hand-made package that states a small range over a million rows is scanned too.
     """
     try:
         with archive.open(part) as stream:
@@ -334,7 +337,9 @@ def sheet_extent(archive: zipfile.ZipFile, part: str, limit: int) -> SheetExtent
     match = _DIMENSION.search(head.split(b"sheetData", 1)[0])
     if match is not None:
         extent = _dimension_extent(match)
-        if extent is not None and (extent.cells > 1 or size <= DIMENSION_SEARCH_BYTES):
+        # A part far larger than its stated range can hold lies about the range: it is scanned.
+        plausible = extent is not None and size <= extent.cells * MAX_BYTES_PER_CELL + DIMENSION_SEARCH_BYTES
+        if extent is not None and plausible and (extent.cells > 1 or size <= DIMENSION_SEARCH_BYTES):
             return extent
     xml = read_part(archive, part)
     return None if xml is None else scanned_extent(xml, limit)

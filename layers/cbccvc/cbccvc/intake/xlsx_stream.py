@@ -155,7 +155,8 @@ def _keep_cell(cells: _Cells, row: int, column: int, element: ElementTree.Elemen
         value: Any = None
     else:
         value = _cell_value(kind, text, element.get("s"), strings=strings, date_styles=date_styles, epoch=epoch)
-        if value is None or value == "":
+        # A cell of spaces only is blank to every check; kept, it would make a row of each.
+        if value is None or (isinstance(value, str) and not value.strip()):
             return
     cells.rows.setdefault(row, {})[column] = value
     cells.count += 1

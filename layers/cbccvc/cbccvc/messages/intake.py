@@ -18,10 +18,16 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "the list in the sheet (delete other data, or split it into several files) and upload it again.",
     ),
     "FILE_LEGACY_ENCODING": Message(
-        "Tệp «{file}» được lưu bằng bảng mã cũ {encoding} (phông .VnTime hoặc VNI-Times); hệ thống đã chuyển sang "
-        "Unicode. Hãy soát lại chữ có dấu trong báo cáo, và lần sau lưu tệp dạng CSV UTF-8 với phông Unicode.",
-        "File '{file}' is saved in the legacy encoding {encoding} (.VnTime or VNI-Times fonts); it was converted "
-        "to Unicode. Check the accented letters in the report, and next time save as CSV UTF-8 with a Unicode font.",
+        "Tệp «{file}» được lưu bằng bảng mã cũ {encoding} (phông {fonts}); hệ thống đã chuyển sang Unicode. Hãy "
+        "soát lại chữ có dấu trong báo cáo, và lần sau lưu tệp dạng CSV UTF-8 với phông Unicode.",
+        "File '{file}' is saved in the legacy encoding {encoding} ({fonts} fonts); it was converted to Unicode. "
+        "Check the accented letters in the report, and next time save as CSV UTF-8 with a Unicode font.",
+    ),
+    "SHEETS_ONLY_HIDDEN": Message(
+        "Tệp «{file}» chỉ có danh sách ở trang tính đang bị ẩn ({sheets}, {rows} dòng dữ liệu). Hệ thống không "
+        "đọc trang ẩn. Hãy bỏ ẩn trang (nhấp chuột phải vào tên trang › Bỏ ẩn), lưu rồi tải lên lại.",
+        "File '{file}' has its list only on hidden sheets ({sheets}, {rows} data rows). Hidden sheets are not "
+        "read. Unhide the sheet (right-click the sheet tab › Unhide), save and upload again.",
     ),
     "SHEET_HIDDEN_SKIPPED": Message(
         "Trang «{sheet}» đang bị ẩn và có {rows} dòng dữ liệu; hệ thống không đọc trang ẩn nên các dòng này không "
@@ -44,6 +50,12 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "Column {letter} '{header}' matches no record field, so its data is not synced. If it holds data to sync, "
         "rename its header as in the template ('cbccvc template'), for example 'Hệ số lương' or 'Ngày vào Đảng'; "
         "otherwise this warning can be ignored.",
+    ),
+    "COLUMNS_NOT_RECOGNISED_MORE": Message(
+        "Ngoài các cột đã nêu, còn {count} cột khác không khớp với trường dữ liệu nào nên không được đồng bộ (ví "
+        "dụ {headers}). Nếu trong đó có dữ liệu cần đồng bộ, hãy đổi tiêu đề theo tệp mẫu (lệnh «cbccvc template»).",
+        "Besides the columns listed, {count} more columns match no record field, so they are not synced (for "
+        "example {headers}). If some hold data to sync, rename their headers as in the template ('cbccvc template').",
     ),
     "COLUMN_DUPLICATE_FIELD": Message(
         "Cột {letter} «{header}» trùng trường dữ liệu với cột {first} ở trước nên không được đọc; chỉ cột {first} "
@@ -124,6 +136,12 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "cũng có thể là {alternative}. Hãy kiểm tra lại.",
         "Date '{value}' was read as {read} (day/month/year), but this column has dates written month first, so "
         "it may be {alternative}. Check it.",
+    ),
+    "DATE_SERIAL_TEXT": Message(
+        "Ô ngày chứa số «{value}», được hiểu là số ngày kiểu Excel và đọc thành {read}. Hãy kiểm tra lại và ghi "
+        "ngày theo dạng ngày/tháng/năm, ví dụ 05/09/1985.",
+        "The date cell holds the number '{value}', taken as an Excel day number and read as {read}. Check it and "
+        "write the date as day/month/year, for example 05/09/1985.",
     ),
     "DATE_TWO_DIGIT_YEAR": Message(
         "Ngày «{value}» ghi năm bằng hai chữ số; đã đọc là {read}. Hãy ghi năm đủ bốn chữ số.",

@@ -40,6 +40,8 @@ LABELS: dict[str, Message] = {
     "severity.warning": Message("Cảnh báo", "Warning"),
     # FILE_FORMAT_UNSUPPORTED's {extension} for a file name without one.
     "extension.none": Message("không có phần mở rộng", "no extension"),
+    # Progress of `cbccvc validate`: a check step whose columns the file does not have.
+    "progress.no_columns": Message("tệp không có cột nào của bước này", "the file has no column of this step"),
     # Reasons a full name is rejected (NAME_INVALID's {reason}).
     "name_reason.characters": Message("có chữ số hoặc ký hiệu", "it holds digits or symbols"),
     "name_reason.single_word": Message("chỉ có một từ", "it is a single word"),

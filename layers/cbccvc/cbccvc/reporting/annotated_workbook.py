@@ -387,7 +387,10 @@ class _AnnotatedWriter:
     def _finding_line(self, finding: Finding, *, with_cell: bool = False) -> str:
         """Word a finding for a comment or the row summary: severity, code (as in the report) and message."""
         severity = label(f"severity.{finding.severity.value}", self.language)
-        place = f"{finding.cell} «{finding.header}» " if with_cell and finding.cell else ""
+        cell = finding.cell
+        if self.is_json and finding.column and finding.row is not None:
+            cell = f"{finding.column}{finding.row + 1}"  # the copy's own cell: record N is on row N + 1
+        place = f"{cell} «{finding.header}» " if with_cell and cell else ""
         return f"• {place}{severity} {finding.code}: {finding_message(finding, self.language)}"
 
     def _header_row(self, sheet: SourceSheet) -> int | None:

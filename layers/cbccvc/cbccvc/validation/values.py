@@ -158,7 +158,9 @@ def _parse_date_text(text: str, epoch: date, century_pivot: int | None) -> Parse
     if is_ascii_digits(text) and len(text) == 8:
         return _compact_date(text)
     if _SERIAL_TEXT.match(text):
-        return _parse_excel_serial(float(text), epoch)
+        # Text that looks like an Excel serial: read as one, with a warning, since "31118" may be a typo.
+        serial = _parse_excel_serial(float(text), epoch)
+        return ParsedDate(serial.value, "DATE_SERIAL_TEXT") if serial.value is not None else serial
     return ParsedDate(None, "DATE_INVALID")
 
 
