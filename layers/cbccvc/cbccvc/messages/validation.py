@@ -130,10 +130,12 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "was read as '{read}'. Turn off full-width input and enter the number again in the source software.",
     ),
     "PID_LEADING_ZERO_RESTORED": Message(
-        "Số định danh «{value}» bị mất số 0 ở đầu (ô định dạng Số); đã khôi phục thành «{restored}». "
-        "Hãy định dạng cột là Văn bản và nhập lại số có số 0 ở đầu.",
-        "Personal ID '{value}' lost its leading zero (cell formatted as Number); restored as '{restored}'. "
-        "Format the column as Text and enter the number with its leading zero.",
+        "Số định danh «{value}» bị mất số 0 ở đầu (ô định dạng Số, hoặc tệp CSV đã được mở rồi lưu lại bằng "
+        "Excel); đã khôi phục thành «{restored}». Hãy định dạng cột là Văn bản và nhập lại số có số 0 ở đầu, hoặc "
+        "xuất lại tệp CSV từ phần mềm nguồn mà không mở bằng Excel.",
+        "Personal ID '{value}' lost its leading zero (a cell formatted as Number, or a CSV file opened and saved "
+        "again in Excel); restored as '{restored}'. Format the column as Text and enter the number with its "
+        "leading zero, or export the CSV again from the source software without opening it in Excel.",
     ),
     "PID_SCIENTIFIC": Message(
         "Số định danh «{value}» bị Excel đổi sang dạng số mũ nên đã mất chữ số. Hãy định dạng cột là Văn bản "
