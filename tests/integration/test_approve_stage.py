@@ -143,9 +143,11 @@ def test_approval_key_layout_checked(pipeline: LocalPipeline) -> None:
         ("approvals/H46\u200b/{batch}/phe-duyet.p7s", "APPROVAL_AGENCY_INVALID"),
         ("approvals/H46/{lower}/phe-duyet.p7s", "BATCH_NOT_FOUND"),
         ("approvals/H01/{batch}/phe-duyet.p7s", "BATCH_NOT_FOUND"),
+        ("approvals/H46/{batch}/phe-duyet.sig", "APPROVAL_KEY_INVALID"),
+        ("approvals/H46/{batch}/phe-duyet.pdf", "APPROVAL_KEY_INVALID"),
     ],
     ids=["double_slash", "dot_dot", "sub_folder", "fullwidth_h", "cyrillic_en", "zero_width_space", "lower_batch",
-         "other_agency"],
+         "other_agency", "sig_suffix", "pdf_suffix"],
 )
 def test_wrong_upload_answered(pipeline: LocalPipeline, template: str, code: str) -> None:
     batch_id = small_batch(pipeline, 0)
@@ -188,8 +190,12 @@ def test_second_approval_changes_nothing(pipeline: LocalPipeline) -> None:
     assert outcome["reason_code"] == "BATCH_NOT_APPROVABLE"
     agency = pipeline.state.get_agency("H46") or {}
     assert agency["batches_approved"] == 1
-    assert (notice(pipeline, batch_id)["code"], notice(pipeline, batch_id)["batch_state"]) == (
-        "BATCH_NOT_APPROVABLE", "synced")
+    # The batch's notice still tells of the approval and its evidence; the second upload is answered beside its key.
+    assert notice(pipeline, batch_id)["code"] == "APPROVAL_ACCEPTED"
+    assert notice(pipeline, batch_id)["evidence_prefix"]
+    note = json.loads(pipeline.store.get(f"rejections/approvals/H46/{batch_id}/lan-hai.p7s.json"))
+    assert (note["code"], note["outcome"]) == ("BATCH_NOT_APPROVABLE", "ignored")
+    assert "«đã đồng bộ»" in note["message"]
 
 
 def test_upload_before_validation_ignored(pipeline: LocalPipeline) -> None:
@@ -215,7 +221,9 @@ def test_upload_to_approved_batch_ignored(pipeline: LocalPipeline) -> None:
     assert _queued(pipeline) == queued + 1  # only the repeated event of the approved signature restarts the sync
     assert repeated[0]["approvals"][0] == {"batch_id": batch_id, "state": "approved", "reason_code": None}
     assert (notice(pipeline, batch_id)["code"], notice(pipeline, batch_id)["outcome"]) == (
-        "BATCH_NOT_APPROVABLE", "ignored")
+        "APPROVAL_ACCEPTED", "approved")
+    note = json.loads(pipeline.store.get(f"rejections/approvals/H46/{batch_id}/rac.p7s.json"))
+    assert note["code"] == "BATCH_NOT_APPROVABLE"
 
 
 def test_sync_sends_verified_signature(pipeline: LocalPipeline) -> None:

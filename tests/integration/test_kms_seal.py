@@ -144,6 +144,20 @@ def test_sign_command_with_kms(pipeline: LocalPipeline, tmp_path: Path) -> None:
     assert main(["sign", str(manifest), "--kms-key-id", key_id]) == 1
 
 
+@pytest.mark.usefixtures("aws_environment")
+def test_sign_command_unknown_kms_key(pipeline: LocalPipeline, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(MANIFEST)
+    cert_file = tmp_path / "cert.pem"
+    cert_file.write_bytes(pipeline.pki.issuing_cert.read_bytes())
+
+    assert main(["sign", str(manifest), "--kms-key-id", "khong-co", "--cert", str(cert_file)]) == 1
+    error = capsys.readouterr().err
+    assert "AWS từ chối yêu cầu với mã NotFoundException" in error
+    assert not (tmp_path / "manifest.json.p7s").exists()
+
+
 # --- Both signatures travel to the national API, which verifies them ---
 
 

@@ -146,13 +146,22 @@ def test_token_ecdsa(token: Token, demo_pki: DemoPki) -> None:
 
 
 def test_token_wrong_pin(token: Token) -> None:
-    with pytest.raises(TokenError), open_pkcs11_signer(token.module, token_label=TOKEN_LABEL, pin="000000"):
+    with pytest.raises(TokenError) as raised, open_pkcs11_signer(token.module, token_label=TOKEN_LABEL, pin="000000"):
         pass
+    assert raised.value.reason == "reason.token_pin"
 
 
 def test_token_unknown_label(token: Token) -> None:
-    with pytest.raises(TokenError), open_pkcs11_signer(token.module, token_label="khong-co", pin=USER_PIN):
+    with pytest.raises(TokenError) as raised, open_pkcs11_signer(token.module, token_label="khong-co", pin=USER_PIN):
         pass
+    assert raised.value.reason == "reason.token_not_found"
+
+
+def test_token_module_missing(tmp_path: Path) -> None:
+    with pytest.raises(TokenError) as raised, open_pkcs11_signer(str(tmp_path / "khong-co.so"), token_label="x",
+                                                                 pin=USER_PIN):
+        pass
+    assert raised.value.reason == "reason.token_module"
 
 
 def test_token_certificate_of_other_key(token: Token, demo_pki: DemoPki) -> None:

@@ -12,6 +12,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import openpyxl
@@ -24,7 +25,9 @@ from cbccvc.intake.xlsx_parts import sheet_extent
 from cbccvc.intake.xlsx_stream import MAX_SHEET_CELLS
 from cbccvc.models import Finding, Severity
 from cbccvc.reporting.annotated_workbook import build_annotated_workbook
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 from cbccvc.validation.codes import SEVERITY
+from cbccvc.validation.service import ValidateOptions, read_checked_export
 from cbccvc.validation.values import EXCEL_EPOCH_1900, MAX_NAME_CHARS, is_blank, normalise_name, parse_personal_id
 from tests.unit.test_intake_spreadsheets import HEADERS, PEOPLE, cells, check, plain_sheet, workbook
 
@@ -308,3 +311,27 @@ def test_damaged_list_only_on_hidden_sheet() -> None:
         read_export(workbook(write), "ds.xlsx")
     assert raised.value.code == "SHEETS_ONLY_HIDDEN"
     assert raised.value.params == {"file": "ds.xlsx", "sheets": "«Data»", "rows": 3}
+
+
+def test_damaged_missing_column_names_sheet() -> None:
+    rows = [[value for position, value in enumerate(row) if position != 4] for row in _rows()]  # no ID column
+    options = ValidateOptions(mandatory_fields=DEFAULT_MANDATORY_FIELDS, max_rows=10_000,
+                              manifest_validity=timedelta(days=14))
+    with pytest.raises(UnreadableFileError) as raised:
+        read_checked_export(workbook(plain_sheet(rows)), "ds.xlsx", options)
+    assert raised.value.code == "HEADER_MISSING_REQUIRED_SHEET"
+    assert raised.value.params["sheet"] == "Danh sách"
+    assert raised.value.params["missing"] == "Số định danh cá nhân"
+
+
+def test_damaged_annotated_copy_uploaded_again() -> None:
+    # The officer fixes the marked copy and uploads it: its result column is no unknown column.
+    rows = _rows()
+    rows[1][4] = "12345"
+    data = workbook(plain_sheet(rows))
+    findings = check(read_export(data, "ds.xlsx"))
+    copy = build_annotated_workbook(data, "ds.xlsx", findings)
+    assert copy is not None
+    again = check(read_export(copy, "ds - danh dau loi.xlsx"))
+    assert cells(again, "COLUMN_NOT_RECOGNISED") == []
+    assert cells(again, "PID_FORMAT") == [("Danh sách", 2, "E")]

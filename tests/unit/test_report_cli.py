@@ -65,11 +65,23 @@ def test_report_cli_folder_given(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_report_cli_unknown_mandatory_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _csv(tmp_path / "nho.csv", 3)
-    assert main(["validate", str(source), "--mandatory", "full_name,ho_ten"]) == 2
+    assert main(["validate", str(source), "--mandatory", "full_name,cot_la"]) == 2
     error = capsys.readouterr().err
-    assert "ho_ten" in error
-    assert "personal_id" in error
+    assert "cot_la" in error
+    assert "Số định danh cá nhân" in error
     assert not (tmp_path / "nho.bao-cao-kiem-tra.json").exists()
+
+
+def test_report_cli_mandatory_by_header(tmp_path: Path) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    # Headers as the template writes them, in any case and without diacritics, name fields too.
+    assert main(["validate", str(source), "--mandatory", "Họ và tên, so cccd ,Ngày sinh,full_name"]) == 0
+
+
+def test_report_cli_template_unknown_mandatory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--output", str(tmp_path / "mau.xlsx"), "--mandatory", "foo,bar"]) == 2
+    assert "foo, bar" in capsys.readouterr().err
+    assert not (tmp_path / "mau.xlsx").exists()
 
 
 def test_report_cli_output_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -139,3 +139,14 @@ def test_template_filled_copy_validates(template_path: Path, tmp_path: Path) -> 
     assert errors == {("Danh sách", f"{_letter('Nơi ở hiện nay (mã xã)', data)}3", "COMMUNE_UNKNOWN")}
     assert report["summary"]["valid"] == 1
     assert report["summary"]["rows"] == 2  # the instructions sheet contains no records
+    # The hidden catalog sheet lists no people, so it gets no "hidden sheet skipped" warning.
+    assert "SHEET_HIDDEN_SKIPPED" not in {finding["code"] for finding in report["findings"]}
+
+    # Unhidden, the catalog sheet is left out too: it has neither a name nor an ID column.
+    workbook["Danh mục"].sheet_state = "visible"
+    unhidden = tmp_path / "bo-an.xlsx"
+    workbook.save(unhidden)
+    assert main(["validate", str(unhidden), "--output", str(tmp_path)]) == 3
+    report = json.loads((tmp_path / "bo-an.bao-cao-kiem-tra.json").read_text(encoding="utf-8"))
+    assert report["summary"]["rows"] == 2
+    assert {finding["sheet"] for finding in report["findings"]} <= {"Danh sách", None}

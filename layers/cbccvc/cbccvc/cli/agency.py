@@ -10,9 +10,9 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cbccvc.cli.output import fail, say
+from cbccvc.cli.output import aws_failure, fail, say
 from cbccvc.intake.units import UnitListError, read_units
-from cbccvc.messages import render
+from cbccvc.messages import label, render
 from cbccvc.models import AGENCY_CODE_PATTERN
 from cbccvc.state.repository import StateRepository
 
@@ -23,11 +23,13 @@ def register(commands: Any) -> None:
     add = actions.add_parser("register", help=render("cli.agency_register_help"))
     add.add_argument("code", help=render("cli.agency_code"))
     add.add_argument("name", help=render("cli.agency_name"))
-    add.add_argument("--units", type=Path, help=render("cli.validate_units"))
-    add.add_argument("--table", default=os.environ.get("TABLE_NAME"), help=render("cli.table"))
+    add.add_argument("--units", type=Path, metavar=label("metavar.file"), help=render("cli.validate_units"))
+    add.add_argument("--table", metavar=label("metavar.table"), default=os.environ.get("TABLE_NAME"),
+                     help=render("cli.table"))
     add.set_defaults(run=run_register)
     show = actions.add_parser("list", help=render("cli.agency_list_help"))
-    show.add_argument("--table", default=os.environ.get("TABLE_NAME"), help=render("cli.table"))
+    show.add_argument("--table", metavar=label("metavar.table"), default=os.environ.get("TABLE_NAME"),
+                      help=render("cli.table"))
     show.set_defaults(run=run_list)
 
 
@@ -37,8 +39,8 @@ def _repository(table: str | None) -> StateRepository | None:
     return StateRepository(boto3.client("dynamodb"), table)
 
 
-def _aws_failure(error: Exception) -> int:
-    return fail("cli.aws_unavailable", service="DynamoDB", reason=type(error).__name__)
+def _aws_failure(error: BotoCoreError | ClientError) -> int:
+    return aws_failure(error, "DynamoDB")
 
 
 def run_register(arguments: argparse.Namespace) -> int:

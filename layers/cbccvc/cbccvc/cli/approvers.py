@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from cbccvc.approval.registry import approver_entry
 from cbccvc.cli.output import fail, say
-from cbccvc.messages import render
+from cbccvc.messages import label, render
 from cbccvc.models import AGENCY_CODE_PATTERN
 from cbccvc.signing.algorithms import MIN_EC_BITS, MIN_RSA_BITS, key_parameter_problem
 from cbccvc.signing.certpath import check_signer_profile, format_time
@@ -66,10 +66,11 @@ def register(commands: Any) -> None:
     history.set_defaults(run=run_history)
 
     for action in (add, show, remove, history):
-        action.add_argument("--agency", required=True, help=render("cli.agency_code"))
-        action.add_argument("--table", default=os.environ.get("TABLE_NAME"), help=render("cli.table"))
+        action.add_argument("--agency", required=True, metavar=label("metavar.agency"), help=render("cli.agency_code"))
+        action.add_argument("--table", metavar=label("metavar.table"), default=os.environ.get("TABLE_NAME"),
+                            help=render("cli.table"))
     for action in (add, remove):
-        action.add_argument("--actor", default=None, help=render("approvers.actor"))
+        action.add_argument("--actor", default=None, metavar=label("metavar.name"), help=render("approvers.actor"))
 
 
 def run_add(arguments: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from cbccvc.approval.evidence import EvidenceBundle, EvidenceError
 from cbccvc.approval.evidence_check import EvidenceReport, verify_bundle
 from cbccvc.cli.output import fail, say
-from cbccvc.messages import render
+from cbccvc.messages import label, render
 from cbccvc.signing.certpath import format_time
 from cbccvc.signing.errors import KeyFileError
 from cbccvc.signing.keys import load_pem_certificates
@@ -33,7 +33,8 @@ def register(commands: Any) -> None:
                                  description=render("evidence.description"))
     parser.add_argument("bundle", type=Path, help=render("evidence.bundle"))
     # Checked in run(), so that a missing option gets a Vietnamese message rather than argparse's.
-    parser.add_argument("--trust-anchors", type=Path, help=render("evidence.trust_anchors"))
+    parser.add_argument("--trust-anchors", type=Path, metavar=label("metavar.file"),
+                        help=render("evidence.trust_anchors"))
     parser.set_defaults(run=run)
 
 

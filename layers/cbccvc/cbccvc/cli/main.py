@@ -10,7 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from cbccvc.cli import agency, approvers, evidence, sign, template, validate_file
+from cbccvc.cli.output import aws_failure
 from cbccvc.cli.translation import translate_argparse
 from cbccvc.messages import render
 
@@ -30,7 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    code: int = arguments.run(arguments)
+    try:
+        code: int = arguments.run(arguments)
+    except (BotoCoreError, ClientError) as error:
+        # A command that calls AWS (approvers, agency, sign with KMS) without a region, credentials or network.
+        return aws_failure(error)
     return code
 
 

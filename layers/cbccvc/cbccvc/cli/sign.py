@@ -6,13 +6,14 @@ import argparse
 import getpass
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from cbccvc.cli.output import fail, say
-from cbccvc.messages import render
+from cbccvc.cli.output import fail, reason_text, say
+from cbccvc.messages import label, render
 from cbccvc.signing.errors import KeyFileError, KmsSigningError, ManifestError, SignerKeyError, TokenError
 from cbccvc.signing.keys import load_pem_certificates
 from cbccvc.signing.kms import KmsSigner
@@ -24,15 +25,15 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("sign", help=render("sign.help"), description=render("sign.description"))
     parser.add_argument("manifest", type=Path, help=render("cli.sign_manifest"))
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--p12", type=Path, help=render("cli.sign_p12"))
+    source.add_argument("--p12", type=Path, metavar=label("metavar.file"), help=render("cli.sign_p12"))
     source.add_argument("--pkcs11-module", metavar="THƯ_VIỆN", help=render("sign.pkcs11_module"))
     source.add_argument("--kms-key-id", metavar="KHÓA", help=render("sign.kms_key_id"))
     parser.add_argument("--password-env", metavar="BIẾN", help=render("cli.sign_password_env"))
     parser.add_argument("--token-label", metavar="NHÃN", help=render("sign.token_label"))
     parser.add_argument("--key-label", metavar="NHÃN", help=render("sign.key_label"))
     parser.add_argument("--pin-env", metavar="BIẾN", help=render("sign.pin_env"))
-    parser.add_argument("--cert", type=Path, help=render("sign.cert"))
-    parser.add_argument("--output", type=Path, help=render("cli.sign_output"))
+    parser.add_argument("--cert", type=Path, metavar=label("metavar.file"), help=render("sign.cert"))
+    parser.add_argument("--output", type=Path, metavar=label("metavar.file"), help=render("cli.sign_output"))
     parser.set_defaults(run=run)
 
 
@@ -60,6 +61,8 @@ def _sign_with_pkcs12(arguments: argparse.Namespace) -> int:
     try:
         target = sign_manifest_file(arguments.manifest, arguments.p12, password, arguments.output)
     except KeyFileError:
+        if password is None:
+            return fail("cli.sign_password_missing", file=arguments.p12)
         return fail("cli.sign_key_unreadable", file=arguments.p12)
     _say_done(arguments.manifest, target)
     return 0
@@ -87,7 +90,7 @@ def _sign_with_token(arguments: argparse.Namespace) -> int:
         ) as signer:
             target = sign_manifest_with(arguments.manifest, signer, arguments.output)
     except (TokenError, SignerKeyError) as error:
-        return fail("sign.token_failed", token=arguments.token_label, reason=str(error))
+        return fail("sign.token_failed", token=arguments.token_label, reason=reason_text(error))
     _say_done(arguments.manifest, target)
     return 0
 
@@ -100,7 +103,7 @@ def _sign_with_kms(arguments: argparse.Namespace) -> int:
         signer = KmsSigner(boto3.client("kms"), arguments.kms_key_id, certificates[0], _intermediates(certificates[1:]))
         target = sign_manifest_with(arguments.manifest, signer, arguments.output)
     except (KmsSigningError, SignerKeyError) as error:
-        return fail("sign.kms_failed", key=arguments.kms_key_id, reason=str(error))
+        return fail("sign.kms_failed", key=arguments.kms_key_id, reason=reason_text(error))
     _say_done(arguments.manifest, target)
     return 0
 
@@ -126,7 +129,9 @@ def _secret(variable: str | None, prompt_code: str) -> str | None:
         return os.environ.get(variable)
     if os.isatty(0):
         return getpass.getpass(render(prompt_code))
-    return None
+    # No terminal: a password piped in ("echo … | cbccvc sign …") is the first line of stdin.
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") if line else None
 
 
 def _say_done(manifest: Path, signature: Path) -> None:

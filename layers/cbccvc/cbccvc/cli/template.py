@@ -6,26 +6,36 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from cbccvc.cli.fields import parse_mandatory
 from cbccvc.cli.output import fail, say
-from cbccvc.messages import render
+from cbccvc.messages import label, render
 from cbccvc.reporting.template_workbook import build_template
-from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
 
 DEFAULT_OUTPUT = Path("Mau du lieu CBCCVC.xlsx")
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("template", help=render("template.help"), description=render("template.description"))
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=render("template.output"))
-    parser.add_argument("--province", help=render("template.province"))
-    parser.add_argument("--mandatory", default=",".join(DEFAULT_MANDATORY_FIELDS),
+    parser.add_argument("--output", type=Path, metavar=label("metavar.file"), default=DEFAULT_OUTPUT,
+                        help=render("template.output"))
+    parser.add_argument("--province", metavar=label("metavar.code"), help=render("template.province"))
+    parser.add_argument("--mandatory", metavar=label("metavar.fields"), default=",".join(DEFAULT_MANDATORY_FIELDS),
                         help=render("cli.validate_mandatory"))
     parser.set_defaults(run=run)
 
 
+# Exit code of a command given wrong arguments, as argparse uses.
+USAGE_ERROR = 2
+
+
 def run(arguments: argparse.Namespace) -> int:
     province = arguments.province.strip().zfill(2) if arguments.province else None
-    mandatory = tuple(name.strip() for name in arguments.mandatory.split(",") if name.strip())
+    mandatory, unknown = parse_mandatory(arguments.mandatory)
+    if unknown:
+        fail("report.mandatory_unknown", names=", ".join(unknown),
+             known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
+        return USAGE_ERROR
     try:
         template = build_template(mandatory_fields=mandatory, province_code=province)
     except KeyError:

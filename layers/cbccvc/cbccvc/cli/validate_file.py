@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cbccvc.cli.fields import parse_mandatory
 from cbccvc.cli.output import fail, say
 from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.table import Table
@@ -35,10 +36,11 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("validate", help=render("cli.validate_help"),
                                  description=render("cli.validate_description"))
     parser.add_argument("file", type=Path, help=render("cli.validate_file"))
-    parser.add_argument("--units", type=Path, help=render("cli.validate_units"))
-    parser.add_argument("--agency", default="LOCAL", help=render("cli.validate_agency"))
-    parser.add_argument("--output", type=Path, help=render("cli.validate_output"))
-    parser.add_argument("--mandatory", default=",".join(DEFAULT_MANDATORY_FIELDS),
+    parser.add_argument("--units", type=Path, metavar=label("metavar.file"), help=render("cli.validate_units"))
+    parser.add_argument("--agency", default="LOCAL", metavar=label("metavar.agency"),
+                        help=render("cli.validate_agency"))
+    parser.add_argument("--output", type=Path, metavar=label("metavar.folder"), help=render("cli.validate_output"))
+    parser.add_argument("--mandatory", metavar=label("metavar.fields"), default=",".join(DEFAULT_MANDATORY_FIELDS),
                         help=render("cli.validate_mandatory"))
     parser.set_defaults(run=run)
 
@@ -77,10 +79,10 @@ def run(arguments: argparse.Namespace) -> int:  # noqa: PLR0911 - one return per
         return fail("report.path_is_folder", file=path)
     if not path.is_file():
         return fail("cli.file_not_found", file=path)
-    mandatory = tuple(name.strip() for name in arguments.mandatory.split(",") if name.strip())
-    unknown = [name for name in mandatory if name not in FIELDS_BY_NAME]
+    mandatory, unknown = parse_mandatory(arguments.mandatory)
     if unknown:
-        fail("report.mandatory_unknown", names=", ".join(unknown), known=", ".join(FIELDS_BY_NAME))
+        fail("report.mandatory_unknown", names=", ".join(unknown),
+             known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
         return USAGE_ERROR
     directory = arguments.output or path.parent
     if directory.exists() and not directory.is_dir():
@@ -88,6 +90,8 @@ def run(arguments: argparse.Namespace) -> int:  # noqa: PLR0911 - one return per
         return USAGE_ERROR
     units = None
     if arguments.units is not None:
+        if not arguments.units.is_file():
+            return fail("cli.file_not_found", file=arguments.units)
         try:
             units = frozenset(unit["code"] for unit in read_units(arguments.units.read_bytes(), arguments.units.name))
         except (UnitListError, OSError):

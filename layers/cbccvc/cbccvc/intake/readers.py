@@ -110,6 +110,11 @@ def _tables(sheets: list[SheetData], hidden: list[SheetData], file_findings: lis
             headers_seen.extend(text for text in _first_nonempty_row(sheet) if text)
             continue
         tables.append(table)
+    # A sheet whose header names neither a name nor an ID column lists no people (the template's
+    # catalog sheet, a list of units): where another sheet lists people, it is left out.
+    people = [table for table in tables if _lists_people(table)]
+    if people:
+        tables = people
     if not tables and hidden_findings:
         # The records exist, on sheets the reader skips: report that rather than "no header".
         raise UnreadableFileError(
@@ -246,12 +251,16 @@ def _workbook_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     return errors
 
 
+def _lists_people(table: Table) -> bool:
+    return "personal_id" in table.columns or "full_name" in table.columns
+
+
 def _hidden_sheet_findings(hidden: Sequence[SheetData], file_name: str) -> list[Finding]:
-    """Warn about each hidden worksheet that contains a table with records, because it is not read."""
+    """Warn about each hidden worksheet that lists people, because it is not read."""
     findings = []
     for sheet in hidden:
         table = table_from_sheet(sheet, file_name)
-        if table is not None and len(table):
+        if table is not None and len(table) and _lists_people(table):
             findings.append(Finding(code="SHEET_HIDDEN_SKIPPED", severity=SEVERITY["SHEET_HIDDEN_SKIPPED"],
                                     sheet=sheet.sheet, params={"sheet": sheet.sheet or "", "rows": len(table)}))
     return findings

@@ -37,6 +37,7 @@ from cbccvc.intake.headers import (
 from cbccvc.intake.legacy_encodings import convert_value, detect_legacy
 from cbccvc.intake.sheet import SheetData, position_name
 from cbccvc.intake.table import NOT_WHITESPACE, Column, Table, column_letter
+from cbccvc.messages import LABELS
 from cbccvc.models import Finding
 from cbccvc.schema import fold_header
 from cbccvc.validation.codes import SEVERITY
@@ -48,6 +49,9 @@ LEGACY_SAMPLE_VALUES = 500
 # Fields that every real record fills and a signature block never does.
 KEY_FIELDS = ("personal_id", "birth_date")
 FOOTER_MAX_CELLS = 3
+# The header of the annotated copy's result column, in both languages, folded.
+_ANNOTATION_HEADERS = frozenset(fold_header(text) for text in (LABELS["annotated.row_summary"].vi,
+                                                                LABELS["annotated.row_summary"].en))
 # Unrecognised columns warned about one by one; the rest get one warning, quoting a few headers.
 MAX_UNRECOGNISED_NOTED = 20
 MAX_HEADERS_QUOTED = 10
@@ -355,10 +359,14 @@ def _cut_long_cells(table: Table, column: Column, long_mask: pl.Series) -> None:
 
 
 def _unrecognised(header: HeaderMatch) -> list[tuple[int, str]]:
-    """Return the header positions that name no field, leaving out row-number columns ("STT")."""
+    """Return the header positions that name no field.
+
+    Row-number columns ("STT") are left out, and so is the result column of the product's own
+    annotated copy, which an officer may fix and upload again.
+    """
     return [(position, text) for position, text in enumerate(header.texts)
             if text and position not in header.fields and position not in header.duplicates
-            and fold_header(text) not in ROW_NUMBER_HEADERS]
+            and fold_header(text) not in ROW_NUMBER_HEADERS and fold_header(text) not in _ANNOTATION_HEADERS]
 
 
 def _note_duplicate_headers(table: Table, header: HeaderMatch, sheet: SheetData) -> None:

@@ -21,6 +21,7 @@ from cbccvc.messages.intake import INTAKE_MESSAGES
 from cbccvc.messages.labels import LABELS
 from cbccvc.messages.report import REPORT_MESSAGES
 from cbccvc.messages.signing_cli import SIGNING_CLI_MESSAGES
+from cbccvc.messages.signing_reasons import SIGNING_REASONS
 from cbccvc.messages.sync import SYNC_MESSAGES
 from cbccvc.messages.validation import VALIDATION_MESSAGES
 
@@ -48,6 +49,7 @@ MESSAGES: dict[str, Message] = {
     **REPORT_MESSAGES,
     **SIGNING_CLI_MESSAGES,
     **EVIDENCE_MESSAGES,
+    **SIGNING_REASONS,
 }
 
 # Labels for field names in messages ("ngày sinh" rather than "birth_date").

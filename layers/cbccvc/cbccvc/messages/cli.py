@@ -148,6 +148,18 @@ CLI_MESSAGES: dict[str, Message] = {
         "Không kết nối được dịch vụ AWS ({service}): {reason}. Hãy kiểm tra thông tin đăng nhập AWS, vùng và mạng.",
         "Cannot reach the AWS service ({service}): {reason}. Check the AWS credentials, region and network.",
     ),
+    "cli.sign_password_missing": Message(
+        "Không mở được «{file}» mà không có mật khẩu, và không có mật khẩu nào được nhập: lệnh không chạy trong "
+        "cửa sổ lệnh để hỏi mật khẩu. Hãy chạy lệnh trong cửa sổ lệnh, hoặc đặt mật khẩu vào một biến môi trường "
+        "và dùng --password-env.",
+        "Cannot open '{file}' without a password, and none was entered: the command is not running in a terminal "
+        "that can ask for it. Run it in a terminal, or put the password in an environment variable and use "
+        "--password-env.",
+    ),
+    "cli.aws_failed": Message(
+        "Lệnh không hoàn tất vì không dùng được AWS: {reason}.",
+        "The command did not finish because AWS could not be used: {reason}.",
+    ),
     "cli.exit_codes": Message(
         "Mã thoát: 0 thành công; 1 lỗi (thông báo ghi lý do); 2 sai cách dùng lệnh; 3 tệp có hồ sơ lỗi "
         "(lệnh validate).",
@@ -170,8 +182,11 @@ CLI_MESSAGES: dict[str, Message] = {
     "cli.validate_agency": Message("Mã cơ quan ghi trên báo cáo.", "Agency code shown on the report."),
     "cli.validate_output": Message("Thư mục ghi báo cáo (mặc định: thư mục của tệp).",
                                    "Folder for the reports (default: the file's folder)."),
-    "cli.validate_mandatory": Message("Các trường bắt buộc, cách nhau bằng dấu phẩy.",
-                                      "Mandatory fields, comma-separated."),
+    "cli.validate_mandatory": Message(
+        "Các cột bắt buộc, ghi theo tiêu đề trong tệp mẫu (ví dụ «Họ và tên,Số định danh cá nhân») hoặc tên "
+        "trường (full_name), cách nhau bằng dấu phẩy.",
+        "Mandatory columns, as headers of the template ('Họ và tên,Số định danh cá nhân') or field names "
+        "(full_name), comma-separated."),
     "cli.validate_summary": Message(
         "«{file}»: {rows} dòng, {valid} hồ sơ hợp lệ, {invalid} hồ sơ có lỗi ({errors} lỗi, {warnings} cảnh báo).",
         "'{file}': {rows} rows, {valid} valid records, {invalid} with errors ({errors} errors, {warnings} warnings).",
@@ -213,4 +228,11 @@ ARGPARSE_TRANSLATIONS: dict[str, str] = {
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
     "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
     "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+    "one of the arguments %s is required": "cần một trong các đối số %s",
+    "not allowed with argument %s": "không dùng cùng đối số %s",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "ignored explicit argument %r": "giá trị %r bị bỏ qua vì tùy chọn này không nhận giá trị",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "lệnh không có: %(parser_name)r (chọn một trong %(choices)s)",
 }

@@ -40,6 +40,14 @@ LABELS: dict[str, Message] = {
     "severity.warning": Message("Cảnh báo", "Warning"),
     # FILE_FORMAT_UNSUPPORTED's {extension} for a file name without one.
     "extension.none": Message("không có phần mở rộng", "no extension"),
+    # Placeholders of option values in `cbccvc --help`.
+    "metavar.file": Message("TỆP", "FILE"),
+    "metavar.folder": Message("THƯ_MỤC", "FOLDER"),
+    "metavar.table": Message("BẢNG", "TABLE"),
+    "metavar.agency": Message("MÃ_CƠ_QUAN", "AGENCY"),
+    "metavar.name": Message("TÊN", "NAME"),
+    "metavar.code": Message("MÃ", "CODE"),
+    "metavar.fields": Message("CÁC_TRƯỜNG", "FIELDS"),
     # Progress of `cbccvc validate`: a check step whose columns the file does not have.
     "progress.no_columns": Message("tệp không có cột nào của bước này", "the file has no column of this step"),
     # Reasons a full name is rejected (NAME_INVALID's {reason}).

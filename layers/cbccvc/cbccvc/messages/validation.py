@@ -52,6 +52,12 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "Tệp «{file}» thiếu cột bắt buộc: {missing}. Hãy thêm các cột này (xem tệp mẫu) rồi tải lên lại.",
         "File '{file}' lacks required columns: {missing}. Add them (see the template) and upload again.",
     ),
+    "HEADER_MISSING_REQUIRED_SHEET": Message(
+        "Trang «{sheet}» của tệp «{file}» thiếu cột bắt buộc: {missing}. Hãy thêm các cột này vào trang (xem tệp "
+        "mẫu), hoặc xóa trang nếu nó không phải danh sách cần đồng bộ, rồi tải lên lại.",
+        "Sheet '{sheet}' of file '{file}' lacks required columns: {missing}. Add them to the sheet (see the "
+        "template), or delete the sheet if it is not a list to sync, and upload again.",
+    ),
     "NO_VALID_RECORDS": Message(
         "Tệp «{file}» không có hồ sơ nào hợp lệ để đồng bộ ({invalid}/{rows} dòng có lỗi). Hãy sửa các lỗi trong "
         "báo cáo rồi tải lên lại.",

@@ -90,9 +90,10 @@ class KeySigner:
         rsa_scheme: SignatureScheme = SignatureScheme.RSASSA_PSS,
     ) -> None:
         if private_key.public_key() != certificate.public_key():
-            raise SignerKeyError("the private key does not belong to the certificate")
+            raise SignerKeyError("the private key does not belong to the certificate", "reason.key_not_certified")
         if digest is not None and digest not in SIGNING_DIGESTS:
-            raise SignerKeyError(f"digest {digest!r} is not one of {sorted(SIGNING_DIGESTS)}")
+            raise SignerKeyError(f"digest {digest!r} is not one of {sorted(SIGNING_DIGESTS)}",
+                                 "reason.digest_unsupported", digest=digest)
 
         self._private_key = private_key
         self._certificate = certificate
@@ -186,9 +187,10 @@ def _algorithm_for_key(
         return SignatureAlgorithm(digest or _digest_for_curve(private_key.curve), SignatureScheme.ECDSA)
     if isinstance(private_key, rsa.RSAPrivateKey):
         if rsa_scheme is SignatureScheme.ECDSA:
-            raise SignerKeyError("an RSA key cannot sign with ECDSA")
+            raise SignerKeyError("an RSA key cannot sign with ECDSA", "reason.rsa_with_ecdsa")
         return SignatureAlgorithm(digest or "sha256", rsa_scheme)
-    raise SignerKeyError(f"unsupported key type {type(private_key).__name__}; use RSA or EC")
+    raise SignerKeyError(f"unsupported key type {type(private_key).__name__}; use RSA or EC",
+                         "reason.key_type_unsupported", kind=type(private_key).__name__)
 
 
 def _digest_for_curve(curve: ec.EllipticCurve) -> str:

@@ -1,8 +1,20 @@
 """Errors raised while preparing to sign. Verification does not raise them: it returns a result."""
 
 
+from typing import Any
+
+
 class SigningError(Exception):
-    """Base class for errors that stop a manifest from being signed."""
+    """Base class for errors that stop a manifest from being signed.
+
+    The text is English, for logs. ``reason`` is the catalog code of the same reason for users
+    ("reason.token_pin"), with ``params`` to fill it; None where the error has none.
+    """
+
+    def __init__(self, text: str, reason: str | None = None, **params: Any) -> None:
+        super().__init__(text)
+        self.reason = reason
+        self.params = params
 
 
 class SignerKeyError(SigningError):

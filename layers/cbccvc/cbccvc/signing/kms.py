@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
+from cbccvc.aws_reasons import aws_reason
 from cbccvc.signing.algorithms import SignatureAlgorithm, SignatureScheme, new_hash
 from cbccvc.signing.errors import KmsSigningError, SignerKeyError
 
@@ -50,15 +51,20 @@ class KmsSigner:
         try:
             description = kms_client.get_public_key(KeyId=key_id)
         except (ClientError, BotoCoreError) as error:
-            raise KmsSigningError(f"cannot read the public key of KMS key {key_id}: {error}") from error
+            reason, params = aws_reason(error)
+            raise KmsSigningError(f"cannot read the public key of KMS key {key_id}: {type(error).__name__}", reason,
+                                  **params) from error
         if description.get("KeyUsage") != "SIGN_VERIFY":
-            raise SignerKeyError(f"KMS key {key_id} is not a signing key (KeyUsage {description.get('KeyUsage')})")
+            raise SignerKeyError(f"KMS key {key_id} is not a signing key (KeyUsage {description.get('KeyUsage')})",
+                                 "reason.kms_not_signing_key", key=key_id, usage=description.get("KeyUsage"))
 
         public_key = load_der_public_key(description["PublicKey"])
         if public_key != certificate.public_key():
-            raise SignerKeyError(f"the certificate does not certify KMS key {key_id}")
+            raise SignerKeyError(f"the certificate does not certify KMS key {key_id}", "reason.kms_key_not_certified",
+                                 key=key_id)
         if not isinstance(public_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-            raise SignerKeyError(f"KMS key {key_id} is neither RSA nor EC")
+            raise SignerKeyError(f"KMS key {key_id} is neither RSA nor EC", "reason.kms_key_spec",
+                                 spec=type(public_key).__name__)
 
         self._client = kms_client
         self._key_id = key_id
@@ -69,7 +75,8 @@ class KmsSigner:
         key_spec = description.get("KeySpec") or description.get("CustomerMasterKeySpec", "")
         self._algorithm, self._kms_algorithm = _algorithms_for(key_spec, rsa_scheme)
         if self._kms_algorithm not in description.get("SigningAlgorithms", []):
-            raise SignerKeyError(f"KMS key {key_id} does not offer {self._kms_algorithm}")
+            raise SignerKeyError(f"KMS key {key_id} does not offer {self._kms_algorithm}",
+                                 "reason.kms_algorithm_missing", key=key_id, algorithm=self._kms_algorithm)
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -89,16 +96,20 @@ class KmsSigner:
 
     def sign_digest_input(self, data: bytes) -> bytes:
         if len(data) > KMS_RAW_MESSAGE_LIMIT:
-            raise KmsSigningError(f"{len(data)} bytes to sign exceed KMS's RAW limit of {KMS_RAW_MESSAGE_LIMIT}")
+            raise KmsSigningError(f"{len(data)} bytes to sign exceed KMS's RAW limit of {KMS_RAW_MESSAGE_LIMIT}",
+                                  "reason.kms_too_large", size=len(data), limit=KMS_RAW_MESSAGE_LIMIT)
         try:
             response = self._client.sign(
                 KeyId=self._key_id, Message=data, MessageType="RAW", SigningAlgorithm=self._kms_algorithm
             )
         except (ClientError, BotoCoreError) as error:
-            raise KmsSigningError(f"KMS did not sign with key {self._key_id}: {error}") from error
+            reason, params = aws_reason(error)
+            raise KmsSigningError(f"KMS did not sign with key {self._key_id}: {type(error).__name__}", reason,
+                                  **params) from error
         signature: bytes = response["Signature"]
         if not self._verifies(signature, data):
-            raise KmsSigningError(f"the signature KMS returned for key {self._key_id} does not verify")
+            raise KmsSigningError(f"the signature KMS returned for key {self._key_id} does not verify",
+                                  "reason.kms_bad_signature", key=self._key_id)
         return signature
 
     def _verifies(self, signature: bytes, data: bytes) -> bool:
@@ -126,5 +137,6 @@ def _algorithms_for(key_spec: str, rsa_scheme: SignatureScheme) -> tuple[Signatu
             return SignatureAlgorithm("sha256", SignatureScheme.RSASSA_PSS), "RSASSA_PSS_SHA_256"
         if rsa_scheme is SignatureScheme.RSASSA_PKCS1V15:
             return SignatureAlgorithm("sha256", SignatureScheme.RSASSA_PKCS1V15), "RSASSA_PKCS1_V1_5_SHA_256"
-        raise SignerKeyError("an RSA key cannot sign with ECDSA")
-    raise SignerKeyError(f"KMS key spec {key_spec!r} cannot make approval signatures; use ECC_NIST_P256 or RSA")
+        raise SignerKeyError("an RSA key cannot sign with ECDSA", "reason.rsa_with_ecdsa")
+    raise SignerKeyError(f"KMS key spec {key_spec!r} cannot make approval signatures; use ECC_NIST_P256 or RSA",
+                         "reason.kms_key_spec", spec=key_spec)

@@ -41,14 +41,16 @@ class Pkcs11Signer:
         if isinstance(public_key, ec.EllipticCurvePublicKey):
             digest = _CURVE_DIGESTS.get(public_key.curve.key_size)
             if digest is None:
-                raise SignerKeyError(f"EC curve {public_key.curve.name} is not supported")
+                raise SignerKeyError(f"EC curve {public_key.curve.name} is not supported", "reason.curve_unsupported",
+                                     curve=public_key.curve.name)
             self._algorithm = SignatureAlgorithm(digest, SignatureScheme.ECDSA)
         elif isinstance(public_key, rsa.RSAPublicKey):
             if rsa_scheme is SignatureScheme.ECDSA:
-                raise SignerKeyError("an RSA key cannot sign with ECDSA")
+                raise SignerKeyError("an RSA key cannot sign with ECDSA", "reason.rsa_with_ecdsa")
             self._algorithm = SignatureAlgorithm("sha256", rsa_scheme)
         else:
-            raise SignerKeyError("the certificate's key is neither RSA nor EC")
+            raise SignerKeyError("the certificate's key is neither RSA nor EC", "reason.key_type_unsupported",
+                                 kind=type(public_key).__name__)
         self._private_key = private_key
         self._public_key = public_key
         self._certificate = certificate
@@ -85,7 +87,8 @@ class Pkcs11Signer:
             else:
                 signature = self._private_key.sign(data, mechanism=Mechanism[f"SHA{suffix}_RSA_PKCS"])
         except PKCS11Error as error:
-            raise TokenError(f"the token refused to sign: {type(error).__name__}") from error
+            raise TokenError(f"the token refused to sign: {type(error).__name__}", "reason.token_refused",
+                             error=type(error).__name__) from error
         self._check(signature, data)
         return signature
 
@@ -102,7 +105,8 @@ class Pkcs11Signer:
                 key.verify(signature, data, padding.PKCS1v15(), hash_algorithm)
         except InvalidSignature:
             raise SignerKeyError(
-                "the token's signature does not verify with the certificate: wrong key or certificate"
+                "the token's signature does not verify with the certificate: wrong key or certificate",
+                "reason.signature_not_verified",
             ) from None
 
 
@@ -130,18 +134,23 @@ def open_pkcs11_signer(
 
     try:
         library = pkcs11.lib(module_path)
+    except (OSError, RuntimeError) as error:
+        # python-pkcs11 raises a plain PKCS11Error (a RuntimeError) for a module it cannot load.
+        raise TokenError(f"cannot load PKCS#11 module: {type(error).__name__}", "reason.token_module") from error
+    try:
         token = library.get_token(token_label=token_label)
         session = token.open(user_pin=pin)
     except (OSError, RuntimeError) as error:
         # python-pkcs11 raises RuntimeError subclasses (PKCS11Error) and OSError for a missing module.
-        raise TokenError(f"cannot open token {token_label!r}: {type(error).__name__}") from error
+        raise TokenError(f"cannot open token {token_label!r}: {type(error).__name__}", _open_reason(error),
+                         error=type(error).__name__) from error
     try:
         try:
             key = session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, label=key_label, id=key_id)
             signer_certificate = certificate or _token_certificate(session, key)
         except PKCS11Error as error:
             raise TokenError(
-                f"no single private key matches on token {token_label!r}: {type(error).__name__}"
+                f"no single private key matches on token {token_label!r}: {type(error).__name__}", "reason.token_key"
             ) from error
         yield Pkcs11Signer(key, signer_certificate, chain, rsa_scheme=rsa_scheme)
     finally:
@@ -154,5 +163,18 @@ def _token_certificate(session: Any, key: Any) -> x509.Certificate:
     attribute, value = (pkcs11.Attribute.ID, key.id) if key.id else (pkcs11.Attribute.LABEL, key.label)
     objects = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE, attribute: value}))
     if len(objects) != 1:
-        raise TokenError(f"{len(objects)} certificates on the token match the key; pass the certificate file")
+        raise TokenError(f"{len(objects)} certificates on the token match the key; pass the certificate file",
+                         "reason.token_certificates", count=len(objects))
     return x509.load_der_x509_certificate(objects[0][pkcs11.Attribute.VALUE])
+
+
+def _open_reason(error: Exception) -> str:
+    """Return the catalog reason for a failure to load the module or open the token's session."""
+    name = type(error).__name__
+    if isinstance(error, OSError):
+        return "reason.token_module"
+    if name in {"NoSuchToken", "TokenNotPresent", "TokenNotRecognised", "SlotIDInvalid"}:
+        return "reason.token_not_found"
+    if name in {"PinIncorrect", "PinLocked", "PinExpired", "PinInvalid", "PinLenRange"}:
+        return "reason.token_pin"
+    return "reason.token_open"

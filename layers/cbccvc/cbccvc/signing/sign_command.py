@@ -19,8 +19,9 @@ def sign_manifest_file(manifest_path: Path, pkcs12_path: Path, password: str | N
 
     The signature goes to ``output_path``, or to ``<manifest file name>.p7s`` beside the manifest
     (``manifest.json`` → ``manifest.json.p7s``). Raises ManifestError when the file is not a JSON
-    object (to catch signing the wrong file), KeyFileError for an unreadable PKCS #12 file, and
-    OSError when a file cannot be read or written.
+    object naming a batch, or is the batch's validation report (to catch signing the wrong file).
+    Raises KeyFileError for an unreadable PKCS #12 file, and OSError when a file cannot be read or
+    written.
     """
     signer = load_pkcs12(pkcs12_path.read_bytes(), password.encode("utf-8") if password is not None else None)
     return sign_manifest_with(manifest_path, signer, output_path)
@@ -48,6 +49,10 @@ def _check_manifest(content: bytes, path: Path) -> None:
         raise ManifestError(f"{path.name} is not JSON; sign the batch's manifest file") from error
     if not isinstance(document, dict):
         raise ManifestError(f"{path.name} is not a JSON object; sign the batch's manifest file")
+    # The batch's validation report (bao-cao-kiem-tra.json) sits beside the manifest and names the
+    # batch too; its findings are what tells it apart.
+    if "batch_id" not in document or "findings" in document:
+        raise ManifestError(f"{path.name} is not a batch manifest; sign the batch's manifest.json")
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

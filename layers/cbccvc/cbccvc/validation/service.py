@@ -401,6 +401,9 @@ def read_checked_export(data: bytes, file_name: str, options: ValidateOptions) -
         missing = [name for name in options.mandatory_fields if name not in table.columns]
         if missing:
             headers = ", ".join(FIELDS_BY_NAME[name].header for name in missing)
+            if table.sheet is not None:
+                raise UnreadableFileError("HEADER_MISSING_REQUIRED_SHEET", file=file_name, sheet=table.sheet,
+                                          missing=headers)
             raise UnreadableFileError("HEADER_MISSING_REQUIRED", file=file_name, missing=headers)
     return tables
 
