@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FILE ?=
 
-.PHONY: venv system-deps demo test lint unit integration e2e bench clean
+.PHONY: venv system-deps demo sandbox test lint unit integration e2e bench clean
 
 venv: $(STAMP)
 
@@ -21,6 +21,9 @@ system-deps:
 
 demo: venv
 	$(PY) -m cbccvc_local.demo $(if $(FILE),--file "$(FILE)")
+
+sandbox: venv
+	$(PY) -m cbccvc_local.sandbox
 
 lint: venv
 	$(VENV)/bin/ruff check layers functions infra tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import python_calamine
@@ -63,6 +64,15 @@ def test_valid_share(report: dict[str, object]) -> None:
     rows = {row["agency_code"]: row for row in report["agencies"]}
     assert rows["B02"]["valid_share"] == 80.0
     assert rows["A01"]["valid_share"] is None
+
+
+def test_html_vietnamese_numbers_and_time(report: dict[str, object]) -> None:
+    page = render_html(report)
+    assert "<td>80,0</td>" in page  # the decimal comma
+    assert "80.0" not in page
+    local = NOW.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f"{local:%H:%M} ngày {local:%d/%m/%Y}" in page
+    assert str(report["generated_at"]) not in page
 
 
 def test_xlsx_rows_per_agency(report: dict[str, object]) -> None:

@@ -86,6 +86,42 @@ CLI_MESSAGES: dict[str, Message] = {
     "demo.outputs": Message("Các tệp kết quả:", "Output files:"),
     "demo.finished": Message("Hoàn tất sau {seconds} giây.", "Finished in {seconds} seconds."),
     "demo.failed": Message("Chạy thử dừng lại: {reason}", "The demo stopped: {reason}"),
+    "state.ignored": Message("không được xét (xem thư mục rejections/)", "not considered (see rejections/)"),
+    # `make sandbox`: the local pipeline kept running, with a folder standing in for the bucket.
+    "sandbox.description": Message(
+        "Chạy hệ thống trên máy cho đến khi bấm Ctrl+C; một thư mục đóng vai kho lưu trữ: đặt tệp xuất vào "
+        "incoming/<mã cơ quan>/, đọc báo cáo trong batches/, đặt chữ ký vào approvals/<mã cơ quan>/<mã lô>/.",
+        "Run the system on this machine until Ctrl+C; a folder stands in for the bucket: put exports in "
+        "incoming/<agency code>/, read reports in batches/, put signatures in approvals/<agency code>/<batch>/.",
+    ),
+    "sandbox.option_folder": Message("Thư mục đóng vai kho lưu trữ (mặc định: .local/sandbox).",
+                                     "The folder standing in for the bucket (default: .local/sandbox)."),
+    "sandbox.option_interval": Message("Số giây giữa hai lần quét thư mục (mặc định: 1).",
+                                       "Seconds between two scans of the folder (default: 1)."),
+    "sandbox.started": Message(
+        "Hệ thống đang chạy trên máy. Thư mục: {folder}\n"
+        "  1. Đặt tệp xuất vào {folder}/incoming/{agency}/\n"
+        "  2. Đọc báo cáo và bản kê trong {folder}/batches/{agency}/<mã lô>/\n"
+        "  3. Ký bản kê: .venv/bin/cbccvc sign <bản kê>/manifest.json --p12 {p12} (mật khẩu: {password})\n"
+        "  4. Đặt tệp .p7s vào {folder}/approvals/{agency}/<mã lô>/; kết quả đồng bộ và báo cáo ngày sẽ có "
+        "trong batches/ và reports/.\n"
+        "Bấm Ctrl+C để dừng.",
+        "The system is running on this machine. Folder: {folder}\n"
+        "  1. Put an export in {folder}/incoming/{agency}/\n"
+        "  2. Read the report and manifest in {folder}/batches/{agency}/<batch>/\n"
+        "  3. Sign the manifest: .venv/bin/cbccvc sign <batch>/manifest.json --p12 {p12} (password: {password})\n"
+        "  4. Put the .p7s file in {folder}/approvals/{agency}/<batch>/; the sync result and the daily report "
+        "appear in batches/ and reports/.\n"
+        "Press Ctrl+C to stop.",
+    ),
+    "sandbox.uploaded": Message("Đã nhận «{key}»: lô {batch}, {state}.", "Received '{key}': batch {batch}, {state}."),
+    "sandbox.register_simulated": Message(
+        "Đã thêm {count} người trong tệp vào sổ dân cư giả lập: đối chiếu dân cư với họ chỉ là giả lập.",
+        "Added {count} people of the file to the simulated population register: matching them is only simulated.",
+    ),
+    "sandbox.synced": Message("Đã đồng bộ; báo cáo ngày đã được lập lại trong reports/.",
+                              "Synced; the daily report was written again in reports/."),
+    "sandbox.stopped": Message("Đã dừng hệ thống trên máy.", "The local system is stopped."),
     "state.validated": Message("đã kiểm tra", "validated"),
     "state.rejected": Message("bị từ chối", "rejected"),
     "state.approved": Message("đã phê duyệt", "approved"),

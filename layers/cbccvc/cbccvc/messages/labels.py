@@ -141,6 +141,7 @@ LABELS: dict[str, Message] = {
     # Daily progress report.
     "daily.title": Message("BÁO CÁO TIẾN ĐỘ ĐỒNG BỘ DỮ LIỆU CBCCVC NGÀY {date}",
                            "CBCCVC DATA SYNC PROGRESS REPORT OF {date}"),
+    "daily.generated_at": Message("{time} ngày {date}", "{time} on {date}"),
     "daily.subtitle": Message("Số liệu tổng hợp theo cơ quan đến {generated_at} (giờ Việt Nam)",
                               "Figures per agency up to {generated_at} (Vietnam time)"),
     "daily.sheet": Message("Tiến độ", "Progress"),

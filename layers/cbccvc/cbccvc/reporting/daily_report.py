@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from cbccvc.messages import label
+from cbccvc.messages import Language, current_language, label
 from cbccvc.reporting.spreadsheet import neutralise
 from cbccvc.state.repository import StateRepository
 from cbccvc.storage import ObjectStore
@@ -145,6 +145,18 @@ def _local_time(value: str, timezone: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
+def _generated_text(report: dict[str, Any]) -> str:
+    """Word when the report was compiled as the officers read times: "07:00 ngày 05/12/2026"."""
+    moment = datetime.fromisoformat(report["generated_at"])
+    return label("daily.generated_at", time=moment.strftime("%H:%M"), date=moment.strftime("%d/%m/%Y"))
+
+
+def _decimal_text(value: float) -> str:
+    """Write a share with one decimal, with the decimal comma in Vietnamese ("92,0")."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if current_language() is Language.VI else text
+
+
 def _display_date(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
@@ -159,7 +171,7 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
                                 "border": 1})
     bold = workbook.add_format({"bold": True})
     sheet.write_string(0, 0, label("daily.title", date=_display_date(report["date"])), title)
-    sheet.write_string(1, 0, label("daily.subtitle", generated_at=report["generated_at"]))
+    sheet.write_string(1, 0, label("daily.subtitle", generated_at=_generated_text(report)))
     for column, name in enumerate(_TABLE_COLUMNS):
         sheet.write_string(3, column, _header(name), head)
         sheet.set_column(column, column, 30 if name in ("agency_name", "status") else 14)
@@ -194,13 +206,15 @@ def render_html(report: dict[str, Any]) -> str:
         cells = []
         for name in _TABLE_COLUMNS:
             value = _cell_text(name, row, report)
+            if isinstance(value, float):
+                value = _decimal_text(value)
             cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
         body_rows.append(f"<tr class=\"{html.escape(row['status'])}\">{''.join(cells)}</tr>")
     total_cells = "".join(
         f"<td>{report['totals'][name]}</td>" if name in COUNT_COLUMNS else "<td></td>" for name in _TABLE_COLUMNS[1:]
     )
     title = html.escape(label("daily.title", date=_display_date(report["date"])))
-    subtitle = html.escape(label("daily.subtitle", generated_at=report["generated_at"]))
+    subtitle = html.escape(label("daily.subtitle", generated_at=_generated_text(report)))
     return f"""<!DOCTYPE html>
 <html lang="vi">
 <head>
