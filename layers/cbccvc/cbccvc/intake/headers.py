@@ -16,6 +16,7 @@ then on the group text with it ("Quê quán" over "Mã xã").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -99,7 +100,9 @@ def decoded_header(text: str, encoding: LegacyEncoding | None) -> str:
     return DECODERS[encoding](text) if encoding else text
 
 
+@functools.lru_cache(maxsize=4096)
 def _lookup(text: str) -> str | None:
+    # Cached: the header search reads the same first rows of a sheet several times.
     folded = fold_header(text)
     found = _HEADER_INDEX.get(folded)
     if found is not None:
