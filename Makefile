@@ -23,7 +23,7 @@ demo: venv
 	$(PY) -m cbccvc_local.demo $(if $(FILE),--file "$(FILE)")
 
 sandbox: venv
-	$(PY) -m cbccvc_local.sandbox
+	$(PY) -m cbccvc_local.sandbox $(if $(FOLDER),--folder "$(FOLDER)")
 
 lint: venv
 	$(VENV)/bin/ruff check layers functions infra tests

@@ -98,7 +98,7 @@ def test_verify_evidence_zip(evidence: Path, anchors: list[str]) -> None:
 
 
 def test_verify_evidence_needs_anchors(evidence: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["verify-evidence", str(evidence)]) == 1
+    assert main(["verify-evidence", str(evidence)]) == 2
     assert "--trust-anchors" in capsys.readouterr().err
 
 

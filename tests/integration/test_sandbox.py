@@ -23,7 +23,7 @@ EXPORT = ("Họ và tên,Ngày sinh,Giới tính,Số định danh cá nhân,Mã
 
 def test_sandbox_workflow(pipeline: LocalPipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "kho"
-    sandbox = Sandbox(pipeline, folder)
+    sandbox = Sandbox(pipeline, folder, settle_seconds=0)
     sandbox.prepare()
     assert sandbox.tick() == 0  # nothing to do yet
 
@@ -61,7 +61,7 @@ def test_sandbox_workflow(pipeline: LocalPipeline, tmp_path: Path, monkeypatch: 
 
 def test_sandbox_wrong_signature_name(pipeline: LocalPipeline, tmp_path: Path) -> None:
     folder = tmp_path / "kho"
-    sandbox = Sandbox(pipeline, folder)
+    sandbox = Sandbox(pipeline, folder, settle_seconds=0)
     sandbox.prepare()
     (folder / "approvals/H46/lo-khong-co").mkdir(parents=True)
     (folder / "approvals/H46/lo-khong-co/phe-duyet.sig").write_bytes(b"x")
@@ -73,10 +73,19 @@ def test_sandbox_wrong_signature_name(pipeline: LocalPipeline, tmp_path: Path) -
 def test_sandbox_sample_matched_for_real(pipeline: LocalPipeline, tmp_path: Path) -> None:
     # The sample's people are in the register, so its planted register faults stay faults.
     folder = tmp_path / "kho"
-    sandbox = Sandbox(pipeline, folder)
+    sandbox = Sandbox(pipeline, folder, settle_seconds=0)
     sandbox.prepare()
     shutil.copy(SAMPLE_EXPORT, folder / "incoming/H46" / SAMPLE_EXPORT.name)
     sandbox.tick()
     [batch_folder] = (folder / "batches/H46").iterdir()
     report = json.loads((batch_folder / "report/bao-cao-kiem-tra.json").read_text(encoding="utf-8"))
     assert (report["summary"]["valid"], report["summary"]["invalid"]) == (276, 24)
+
+
+def test_sandbox_waits_for_copy_to_settle(pipeline: LocalPipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "kho"
+    sandbox = Sandbox(pipeline, folder, settle_seconds=3600)
+    sandbox.prepare()
+    (folder / "incoming/H46/dang-chep.csv").write_text(EXPORT[:80], encoding="utf-8")  # half copied
+    assert sandbox.tick() == 0
+    assert not (folder / "batches").exists()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from cbccvc.cli.main import main
@@ -80,7 +82,7 @@ def test_report_cli_mandatory_by_header(tmp_path: Path) -> None:
 
 def test_report_cli_template_unknown_mandatory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["template", "--output", str(tmp_path / "mau.xlsx"), "--mandatory", "foo,bar"]) == 2
-    assert "foo, bar" in capsys.readouterr().err
+    assert "«foo», «bar»" in capsys.readouterr().err
     assert not (tmp_path / "mau.xlsx").exists()
 
 
@@ -91,3 +93,29 @@ def test_report_cli_output_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["validate", str(source), "--output", str(occupied)]) == 2
     assert "không phải thư mục" in capsys.readouterr().err
     assert occupied.read_text(encoding="utf-8") == "x"
+
+
+def test_report_cli_mandatory_dropped_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    # A semicolon separates columns too; leaving out default columns gets a warning, not silence.
+    assert main(["validate", str(source), "--mandatory", "Ngày sinh;Mã đơn vị"]) == 0
+    error = capsys.readouterr().err
+    assert "«Số định danh cá nhân», «Họ và tên», «Giới tính»" in error
+
+
+def test_report_cli_without_units_names_option(tmp_path: Path) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    assert main(["validate", str(source)]) == 0
+    report = json.loads((tmp_path / "nho.bao-cao-kiem-tra.json").read_text(encoding="utf-8"))
+    codes = {finding["code"] for finding in report["findings"]}
+    assert "UNITS_NOT_GIVEN" in codes
+    assert "UNITS_NOT_CONFIGURED" not in codes
+
+
+def test_report_cli_time_in_vietnam(tmp_path: Path) -> None:
+    source = _csv(tmp_path / "nho.csv", 3)
+    assert main(["validate", str(source)]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "nho.bao-cao-kiem-tra.xlsx").worksheets[0]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    checked = cells["Thời điểm kiểm tra (giờ Việt Nam)"]
+    assert re.fullmatch(r"\d\d:\d\d ngày \d\d/\d\d/\d{4}", checked)

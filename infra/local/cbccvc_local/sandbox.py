@@ -29,7 +29,7 @@ from typing import Any
 
 from cbccvc.cli.translation import translate_argparse
 from cbccvc.intake.readers import UnreadableFileError
-from cbccvc.messages import render
+from cbccvc.messages import label, render
 from cbccvc_local.pipeline import (
     DEFAULT_AGENCY_CODE,
     DEFAULT_AGENCY_NAME,
@@ -58,6 +58,8 @@ class Sandbox:
 
     pipeline: LocalPipeline
     folder: Path
+    # A file is uploaded once it has not changed for this long, so a slow copy is not read half-written.
+    settle_seconds: float = 2.0
     uploaded: dict[str, tuple[int, int]] = field(default_factory=dict)
     downloaded: dict[str, str] = field(default_factory=dict)
     # IDs this sandbox added to the register from dropped files.
@@ -73,8 +75,9 @@ class Sandbox:
     def tick(self) -> int:
         """Upload new or changed files, run the queue, copy results back; return how many files moved."""
         moved = 0
+        now = time.time_ns()
         for key, stamp in self._local_files():
-            if self.uploaded.get(key) == stamp:
+            if self.uploaded.get(key) == stamp or now - stamp[1] < self.settle_seconds * 1e9:
                 continue
             self.uploaded[key] = stamp
             self._upload(key)
@@ -104,6 +107,9 @@ class Sandbox:
             for outcome in result.get("batches", []) + result.get("approvals", []):
                 say("sandbox.uploaded", key=key, batch=outcome.get("batch_id") or "-",
                     state=_state_text(outcome.get("state")))
+                if outcome.get("reason_code") or outcome.get("state") == "ignored":
+                    # The upload changed nothing (a repeat, a signature for a decided batch): the note says why.
+                    say("sandbox.not_considered", reason=outcome.get("reason_code") or "-")
         if not any(result.get("batches") or result.get("approvals") for result in results):
             say("sandbox.uploaded", key=key, batch="-", state="-")
 
@@ -160,9 +166,12 @@ def _state_text(state: str | None) -> str:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     translate_argparse()
-    parser = argparse.ArgumentParser(prog="make sandbox", description=render("sandbox.description"))
-    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help=render("sandbox.option_folder"))
-    parser.add_argument("--interval", type=float, default=1.0, help=render("sandbox.option_interval"))
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m cbccvc_local.sandbox",
+                                     description=render("sandbox.description"))
+    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, metavar=label("metavar.folder"),
+                        help=render("sandbox.option_folder"))
+    parser.add_argument("--interval", type=float, default=1.0, metavar=label("metavar.seconds"),
+                        help=render("sandbox.option_interval"))
     return parser.parse_args(argv)
 
 
@@ -178,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sandbox = Sandbox(pipeline, folder)
         sandbox.prepare()
         say("sandbox.started", folder=folder.resolve(), agency=pipeline.agency_code,
-            p12=pipeline.pki.approver_p12, password=pipeline.pki.password)
+            cbccvc=Path(sys.executable).parent / "cbccvc", p12=pipeline.pki.approver_p12,
+            password=pipeline.pki.password)
         try:
             while True:
                 sandbox.tick()

@@ -20,14 +20,15 @@ from cbccvc.state.repository import StateRepository
 def register(commands: Any) -> None:
     parser = commands.add_parser("agency", help=render("cli.agency_help"), description=render("cli.agency_help"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="<thao tác>")
-    add = actions.add_parser("register", help=render("cli.agency_register_help"))
-    add.add_argument("code", help=render("cli.agency_code"))
-    add.add_argument("name", help=render("cli.agency_name"))
+    add = actions.add_parser("register", help=render("cli.agency_register_help"),
+                             description=render("cli.agency_register_help"))
+    add.add_argument("code", metavar=label("metavar.agency"), help=render("cli.agency_code"))
+    add.add_argument("name", metavar=label("metavar.name"), help=render("cli.agency_name"))
     add.add_argument("--units", type=Path, metavar=label("metavar.file"), help=render("cli.validate_units"))
     add.add_argument("--table", metavar=label("metavar.table"), default=os.environ.get("TABLE_NAME"),
                      help=render("cli.table"))
     add.set_defaults(run=run_register)
-    show = actions.add_parser("list", help=render("cli.agency_list_help"))
+    show = actions.add_parser("list", help=render("cli.agency_list_help"), description=render("cli.agency_list_help"))
     show.add_argument("--table", metavar=label("metavar.table"), default=os.environ.get("TABLE_NAME"),
                       help=render("cli.table"))
     show.set_defaults(run=run_list)

@@ -49,20 +49,23 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("approvers", help=render("approvers.help"), description=render("approvers.help"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="<thao tác>")
 
-    add = actions.add_parser("add", help=render("approvers.add_help"))
-    add.add_argument("certificate", type=Path, help=render("approvers.certificate"))
+    add = actions.add_parser("add", help=render("approvers.add_help"), description=render("approvers.add_help"))
+    add.add_argument("certificate", type=Path, metavar=label("metavar.certificate"),
+                     help=render("approvers.certificate"))
     add.add_argument("--valid-from", metavar="NGÀY", help=render("approvers.valid_from"))
     add.add_argument("--valid-until", metavar="NGÀY", help=render("approvers.valid_until"))
     add.set_defaults(run=run_add)
 
-    show = actions.add_parser("list", help=render("approvers.list_help"))
+    show = actions.add_parser("list", help=render("approvers.list_help"), description=render("approvers.list_help"))
     show.set_defaults(run=run_list)
 
-    remove = actions.add_parser("remove", help=render("approvers.remove_help"))
-    remove.add_argument("fingerprint", help=render("approvers.fingerprint"))
+    remove = actions.add_parser("remove", help=render("approvers.remove_help"),
+                                description=render("approvers.remove_help"))
+    remove.add_argument("fingerprint", metavar=label("metavar.fingerprint"), help=render("approvers.fingerprint"))
     remove.set_defaults(run=run_remove)
 
-    history = actions.add_parser("history", help=render("approvers.history_help"))
+    history = actions.add_parser("history", help=render("approvers.history_help"),
+                                 description=render("approvers.history_help"))
     history.set_defaults(run=run_history)
 
     for action in (add, show, remove, history):

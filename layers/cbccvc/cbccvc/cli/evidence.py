@@ -28,10 +28,13 @@ _OFFLINE_REASONS: dict[str, str] = {
 }
 
 
+# Exit code of a command given wrong arguments, as argparse uses.
+USAGE_ERROR = 2
+
 def register(commands: Any) -> None:
     parser = commands.add_parser("verify-evidence", help=render("evidence.help"),
                                  description=render("evidence.description"))
-    parser.add_argument("bundle", type=Path, help=render("evidence.bundle"))
+    parser.add_argument("bundle", type=Path, metavar=label("metavar.bundle"), help=render("evidence.bundle"))
     # Checked in run(), so that a missing option gets a Vietnamese message rather than argparse's.
     parser.add_argument("--trust-anchors", type=Path, metavar=label("metavar.file"),
                         help=render("evidence.trust_anchors"))
@@ -40,7 +43,8 @@ def register(commands: Any) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     if arguments.trust_anchors is None:
-        return fail("evidence.trust_anchors_required")
+        fail("evidence.trust_anchors_required")
+        return USAGE_ERROR
     if not arguments.bundle.exists():
         return fail("cli.file_not_found", file=arguments.bundle)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cbccvc.intake.headers import match_header
-from cbccvc.schema import FIELDS_BY_NAME
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
 
 
 def parse_mandatory(text: str) -> tuple[tuple[str, ...], list[str]]:
@@ -14,7 +14,8 @@ def parse_mandatory(text: str) -> tuple[tuple[str, ...], list[str]]:
     """
     fields: list[str] = []
     unknown: list[str] = []
-    for item in (part.strip() for part in text.split(",")):
+    # A comma separates items; a semicolon, which Vietnamese Excel uses as list separator, does too.
+    for item in (part.strip() for part in text.replace(";", ",").split(",")):
         if not item:
             continue
         field_name: str | None = item
@@ -26,3 +27,13 @@ def parse_mandatory(text: str) -> tuple[tuple[str, ...], list[str]]:
         elif field_name not in fields:
             fields.append(field_name)
     return tuple(fields), unknown
+
+
+def default_mandatory_headers() -> str:
+    """Return the headers of the default mandatory columns, as the help text lists them."""
+    return ", ".join(FIELDS_BY_NAME[name].header for name in DEFAULT_MANDATORY_FIELDS)
+
+
+def dropped_core_headers(fields: tuple[str, ...]) -> list[str]:
+    """Return the headers of the default mandatory columns that ``fields`` leaves out."""
+    return [FIELDS_BY_NAME[name].header for name in DEFAULT_MANDATORY_FIELDS if name not in fields]

@@ -23,7 +23,7 @@ from cbccvc.signing.sign_command import sign_manifest_file, sign_manifest_with
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("sign", help=render("sign.help"), description=render("sign.description"))
-    parser.add_argument("manifest", type=Path, help=render("cli.sign_manifest"))
+    parser.add_argument("manifest", type=Path, metavar=label("metavar.manifest"), help=render("cli.sign_manifest"))
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--p12", type=Path, metavar=label("metavar.file"), help=render("cli.sign_p12"))
     source.add_argument("--pkcs11-module", metavar="THƯ_VIỆN", help=render("sign.pkcs11_module"))

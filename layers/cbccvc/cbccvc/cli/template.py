@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from cbccvc.cli.fields import parse_mandatory
+from cbccvc.cli.fields import default_mandatory_headers, dropped_core_headers, parse_mandatory
 from cbccvc.cli.output import fail, say
 from cbccvc.messages import label, render
 from cbccvc.reporting.template_workbook import build_template
@@ -21,7 +22,7 @@ def register(commands: Any) -> None:
                         help=render("template.output"))
     parser.add_argument("--province", metavar=label("metavar.code"), help=render("template.province"))
     parser.add_argument("--mandatory", metavar=label("metavar.fields"), default=",".join(DEFAULT_MANDATORY_FIELDS),
-                        help=render("cli.validate_mandatory"))
+                        help=render("cli.validate_mandatory", default=default_mandatory_headers()))
     parser.set_defaults(run=run)
 
 
@@ -33,9 +34,13 @@ def run(arguments: argparse.Namespace) -> int:
     province = arguments.province.strip().zfill(2) if arguments.province else None
     mandatory, unknown = parse_mandatory(arguments.mandatory)
     if unknown:
-        fail("report.mandatory_unknown", names=", ".join(unknown),
+        fail("report.mandatory_unknown", names=", ".join(f"«{name}»" for name in unknown),
              known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
         return USAGE_ERROR
+    dropped = dropped_core_headers(mandatory)
+    if dropped:
+        print(render("cli.mandatory_dropped", headers=", ".join(f"«{header}»" for header in dropped)),
+              file=sys.stderr, flush=True)
     try:
         template = build_template(mandatory_fields=mandatory, province_code=province)
     except KeyError:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cbccvc.cli.fields import parse_mandatory
+from cbccvc.cli.fields import default_mandatory_headers, dropped_core_headers, parse_mandatory
 from cbccvc.cli.output import fail, say
 from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.table import Table
@@ -35,13 +35,13 @@ PROGRESS_MIN_ROWS = 5_000
 def register(commands: Any) -> None:
     parser = commands.add_parser("validate", help=render("cli.validate_help"),
                                  description=render("cli.validate_description"))
-    parser.add_argument("file", type=Path, help=render("cli.validate_file"))
+    parser.add_argument("file", type=Path, metavar=label("metavar.file"), help=render("cli.validate_file"))
     parser.add_argument("--units", type=Path, metavar=label("metavar.file"), help=render("cli.validate_units"))
     parser.add_argument("--agency", default="LOCAL", metavar=label("metavar.agency"),
                         help=render("cli.validate_agency"))
     parser.add_argument("--output", type=Path, metavar=label("metavar.folder"), help=render("cli.validate_output"))
     parser.add_argument("--mandatory", metavar=label("metavar.fields"), default=",".join(DEFAULT_MANDATORY_FIELDS),
-                        help=render("cli.validate_mandatory"))
+                        help=render("cli.validate_mandatory", default=default_mandatory_headers()))
     parser.set_defaults(run=run)
 
 
@@ -81,9 +81,13 @@ def run(arguments: argparse.Namespace) -> int:  # noqa: PLR0911 - one return per
         return fail("cli.file_not_found", file=path)
     mandatory, unknown = parse_mandatory(arguments.mandatory)
     if unknown:
-        fail("report.mandatory_unknown", names=", ".join(unknown),
+        fail("report.mandatory_unknown", names=", ".join(f"«{name}»" for name in unknown),
              known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
         return USAGE_ERROR
+    dropped = dropped_core_headers(mandatory)
+    if dropped:
+        print(render("cli.mandatory_dropped", headers=", ".join(f"«{header}»" for header in dropped)),
+              file=sys.stderr, flush=True)
     directory = arguments.output or path.parent
     if directory.exists() and not directory.is_dir():
         fail("report.output_not_folder", path=directory)
@@ -121,7 +125,8 @@ def _validate(arguments: argparse.Namespace, path: Path, data: bytes, *, options
     progress = Progress()
     progress.start(sum(len(table) for table in tables), len(tables))
     with progress_listener(progress.on_event):
-        results = check_tables(tables, agency_code=arguments.agency, options=options, org_units=units)
+        results = check_tables(tables, agency_code=arguments.agency, options=options, org_units=units,
+                               no_units_code="UNITS_NOT_GIVEN")
     progress.say("progress.writing")
     outputs = prepare_outputs(results, batch_id=batch_id, agency_code=arguments.agency, file_name=path.name,
                               generated_at=generated_at)

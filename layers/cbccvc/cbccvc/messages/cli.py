@@ -10,8 +10,8 @@ CLI_MESSAGES: dict[str, Message] = {
         "and an emulator of the national systems.",
     ),
     "demo.option_file": Message(
-        "Tệp xuất dữ liệu của cơ quan (.xlsx, .xls, .csv, .json). Mặc định: tệp mẫu kèm theo.",
-        "The agency's export (.xlsx, .xls, .csv, .json). Default: the bundled sample.",
+        "Tệp xuất dữ liệu của cơ quan (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, .json). Mặc định: tệp mẫu kèm theo.",
+        "The agency's export (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, .json). Default: the bundled sample.",
     ),
     "demo.option_agency": Message("Mã cơ quan dùng khi chạy thử (mặc định H46).",
                                   "Agency code for the run (default H46)."),
@@ -102,26 +102,36 @@ CLI_MESSAGES: dict[str, Message] = {
         "Hệ thống đang chạy trên máy. Thư mục: {folder}\n"
         "  1. Đặt tệp xuất vào {folder}/incoming/{agency}/\n"
         "  2. Đọc báo cáo và bản kê trong {folder}/batches/{agency}/<mã lô>/\n"
-        "  3. Ký bản kê: .venv/bin/cbccvc sign <bản kê>/manifest.json --p12 {p12} (mật khẩu: {password})\n"
+        "  3. Ký bản kê: {cbccvc} sign {folder}/batches/{agency}/<mã lô>/manifest.json --p12 {p12} (mật khẩu: "
+        "{password})\n"
         "  4. Đặt tệp .p7s vào {folder}/approvals/{agency}/<mã lô>/; kết quả đồng bộ và báo cáo ngày sẽ có "
         "trong batches/ và reports/.\n"
-        "Bấm Ctrl+C để dừng.",
+        "Bấm Ctrl+C để dừng. Khi dừng, các lô chỉ còn trong thư mục: lần chạy sau không còn nhận chúng, nên hãy "
+        "đặt lại tệp xuất để tạo lại lô trước khi ký.",
         "The system is running on this machine. Folder: {folder}\n"
         "  1. Put an export in {folder}/incoming/{agency}/\n"
         "  2. Read the report and manifest in {folder}/batches/{agency}/<batch>/\n"
-        "  3. Sign the manifest: .venv/bin/cbccvc sign <batch>/manifest.json --p12 {p12} (password: {password})\n"
+        "  3. Sign the manifest: {cbccvc} sign {folder}/batches/{agency}/<batch>/manifest.json --p12 {p12} "
+        "(password: {password})\n"
         "  4. Put the .p7s file in {folder}/approvals/{agency}/<batch>/; the sync result and the daily report "
         "appear in batches/ and reports/.\n"
-        "Press Ctrl+C to stop.",
+        "Press Ctrl+C to stop. Once stopped, batches live on only in the folder: the next run does not know "
+        "them, so put the export in again to make the batch again before signing.",
     ),
     "sandbox.uploaded": Message("Đã nhận «{key}»: lô {batch}, {state}.", "Received '{key}': batch {batch}, {state}."),
+    "sandbox.not_considered": Message(
+        "  Tệp này không thay đổi gì ({reason}); lý do ghi trong thư mục rejections/ hoặc approval/ của lô.",
+        "  This file changed nothing ({reason}); the reason is in rejections/ or in the batch's approval/ folder.",
+    ),
     "sandbox.register_simulated": Message(
         "Đã thêm {count} người trong tệp vào sổ dân cư giả lập: đối chiếu dân cư với họ chỉ là giả lập.",
         "Added {count} people of the file to the simulated population register: matching them is only simulated.",
     ),
     "sandbox.synced": Message("Đã đồng bộ; báo cáo ngày đã được lập lại trong reports/.",
                               "Synced; the daily report was written again in reports/."),
-    "sandbox.stopped": Message("Đã dừng hệ thống trên máy.", "The local system is stopped."),
+    "sandbox.stopped": Message(
+        "Đã dừng hệ thống trên máy. Các lô không được giữ lại: lần chạy sau, hãy đặt lại tệp xuất trước khi ký.",
+        "The local system is stopped. Batches are not kept: next time, put the export in again before signing."),
     "state.validated": Message("đã kiểm tra", "validated"),
     "state.rejected": Message("bị từ chối", "rejected"),
     "state.approved": Message("đã phê duyệt", "approved"),
@@ -205,10 +215,10 @@ CLI_MESSAGES: dict[str, Message] = {
     "cli.validate_help": Message("Kiểm tra một tệp xuất dữ liệu trên máy trước khi tải lên.",
                                  "Check an export on this computer before uploading it."),
     "cli.validate_description": Message(
-        "Chạy đúng các bước kiểm tra của hệ thống trên một tệp (.xlsx, .xls, .csv, .json) và ghi báo cáo JSON, "
-        "XLSX bên cạnh tệp. Không đối chiếu với Cơ sở dữ liệu quốc gia về dân cư.",
-        "Runs the system's checks on a file (.xlsx, .xls, .csv, .json) and writes JSON and XLSX reports beside "
-        "it. Does not match people against the National Population Database.",
+        "Chạy đúng các bước kiểm tra của hệ thống trên một tệp (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, "
+        ".json) và ghi báo cáo JSON, XLSX bên cạnh tệp. Không đối chiếu với Cơ sở dữ liệu quốc gia về dân cư.",
+        "Runs the system's checks on a file (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, .json) and writes JSON "
+        "and XLSX reports beside it. Does not match people against the National Population Database.",
     ),
     "cli.validate_file": Message("Tệp cần kiểm tra.", "File to check."),
     "cli.validate_units": Message(
@@ -219,10 +229,15 @@ CLI_MESSAGES: dict[str, Message] = {
     "cli.validate_output": Message("Thư mục ghi báo cáo (mặc định: thư mục của tệp).",
                                    "Folder for the reports (default: the file's folder)."),
     "cli.validate_mandatory": Message(
-        "Các cột bắt buộc, ghi theo tiêu đề trong tệp mẫu (ví dụ «Họ và tên,Số định danh cá nhân») hoặc tên "
-        "trường (full_name), cách nhau bằng dấu phẩy.",
-        "Mandatory columns, as headers of the template ('Họ và tên,Số định danh cá nhân') or field names "
-        "(full_name), comma-separated."),
+        "Danh sách đầy đủ các cột bắt buộc, thay cho danh sách mặc định ({default}); ghi theo tiêu đề trong tệp "
+        "mẫu hoặc tên trường (full_name), cách nhau bằng dấu phẩy. Muốn thêm một cột, hãy ghi cả các cột mặc định.",
+        "The full list of mandatory columns, replacing the default one ({default}); as headers of the template or "
+        "field names (full_name), comma-separated. To add a column, list the default ones too."),
+    "cli.mandatory_dropped": Message(
+        "Lưu ý: danh sách --mandatory bỏ các cột bắt buộc mặc định {headers}; hồ sơ thiếu các cột này vẫn qua bước "
+        "kiểm tra trên máy, nhưng hệ thống có thể từ chối khi tải lên (theo cấu hình MandatoryFields).",
+        "Note: the --mandatory list leaves out the default mandatory columns {headers}; records without them pass "
+        "this local check, but the system may reject them on upload (per its MandatoryFields setting)."),
     "cli.validate_summary": Message(
         "«{file}»: {rows} dòng, {valid} hồ sơ hợp lệ, {invalid} hồ sơ có lỗi ({errors} lỗi, {warnings} cảnh báo).",
         "'{file}': {rows} rows, {valid} valid records, {invalid} with errors ({errors} errors, {warnings} warnings).",

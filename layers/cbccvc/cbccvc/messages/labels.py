@@ -10,7 +10,7 @@ LABELS: dict[str, Message] = {
     "validation.file": Message("Tệp", "File"),
     "validation.agency": Message("Mã cơ quan", "Agency code"),
     "validation.batch": Message("Mã lô", "Batch id"),
-    "validation.generated_at": Message("Thời điểm kiểm tra (UTC)", "Checked at (UTC)"),
+    "validation.generated_at": Message("Thời điểm kiểm tra (giờ Việt Nam)", "Checked at (Vietnam time)"),
     "validation.rows": Message("Tổng số dòng", "Rows"),
     "validation.valid": Message("Số hồ sơ hợp lệ (được đồng bộ)", "Valid records (to be synced)"),
     "validation.invalid": Message("Số hồ sơ có lỗi (không đồng bộ)", "Records with errors (not synced)"),
@@ -47,7 +47,12 @@ LABELS: dict[str, Message] = {
     "metavar.agency": Message("MÃ_CƠ_QUAN", "AGENCY"),
     "metavar.name": Message("TÊN", "NAME"),
     "metavar.code": Message("MÃ", "CODE"),
-    "metavar.fields": Message("CÁC_TRƯỜNG", "FIELDS"),
+    "metavar.fields": Message("CÁC_CỘT", "COLUMNS"),
+    "metavar.certificate": Message("CHỨNG_THƯ", "CERTIFICATE"),
+    "metavar.fingerprint": Message("DẤU_VÂN_TAY", "FINGERPRINT"),
+    "metavar.bundle": Message("BẰNG_CHỨNG", "EVIDENCE"),
+    "metavar.manifest": Message("BẢN_KÊ", "MANIFEST"),
+    "metavar.seconds": Message("GIÂY", "SECONDS"),
     # Progress of `cbccvc validate`: a check step whose columns the file does not have.
     "progress.no_columns": Message("tệp không có cột nào của bước này", "the file has no column of this step"),
     # Reasons a full name is rejected (NAME_INVALID's {reason}).

@@ -27,8 +27,8 @@ REPORT_MESSAGES: dict[str, Message] = {
         "'{path}' exists and is not a folder, so the reports cannot be written into it. Choose a folder for --output.",
     ),
     "report.mandatory_unknown": Message(
-        "Không có cột nào tên {names} (--mandatory). Hãy ghi tiêu đề như tệp mẫu: {known}.",
-        "No column is named {names} (--mandatory). Write headers as in the template: {known}.",
+        "Không có cột nào tên {names} (--mandatory). Hãy ghi tiêu đề như tệp mẫu, cách nhau bằng dấu phẩy: {known}.",
+        "No column is named {names} (--mandatory). Write headers as in the template, comma-separated: {known}.",
     ),
     "progress.read": Message(
         "[1/3] Đã đọc {rows} dòng ở {tables} trang tính.",

@@ -10,11 +10,11 @@ SIGNING_CLI_MESSAGES: dict[str, Message] = {
     ),
     "sign.description": Message(
         "Tạo chữ ký số tách rời (.p7s) trên đúng các byte của bản kê. Chọn một nguồn khóa: --p12, --pkcs11-module "
-        "hoặc --kms-key-id. Mật khẩu và mã PIN đọc từ biến môi trường hoặc được hỏi khi chạy, không bao giờ ghi "
-        "trên dòng lệnh.",
+        "hoặc --kms-key-id. Mật khẩu và mã PIN đọc từ biến môi trường, được hỏi khi chạy trong cửa sổ lệnh, hoặc "
+        "đọc từ dòng đầu của đầu vào chuẩn; không bao giờ ghi trên dòng lệnh.",
         "Make a detached digital signature (.p7s) over the manifest's exact bytes. Choose one key source: --p12, "
-        "--pkcs11-module or --kms-key-id. Passwords and PINs come from an environment variable or a prompt, never "
-        "from the command line.",
+        "--pkcs11-module or --kms-key-id. Passwords and PINs come from an environment variable, a prompt in a "
+        "terminal, or the first line of standard input; never from the command line.",
     ),
     "sign.pkcs11_module": Message(
         "Thư viện PKCS#11 của USB token (tệp .so hoặc .dll do nhà cung cấp token cài đặt).",

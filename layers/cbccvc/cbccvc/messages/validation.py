@@ -249,6 +249,12 @@ VALIDATION_MESSAGES: dict[str, Message] = {
         "Unit code '{value}' is not in the agency's organisation tree. Use a registered unit code or ask for "
         "the unit to be added.",
     ),
+    "UNITS_NOT_GIVEN": Message(
+        "Chưa có danh sách đơn vị nên chưa kiểm tra được mã đơn vị. Hãy chạy lại lệnh với --units <tệp danh sách "
+        "đơn vị> (CSV hoặc XLSX có cột Mã đơn vị, Tên đơn vị).",
+        "No unit list was given, so unit codes were not checked. Run the command again with --units <unit list "
+        "file> (CSV or XLSX with the columns Mã đơn vị, Tên đơn vị).",
+    ),
     "UNITS_NOT_CONFIGURED": Message(
         "Cơ quan chưa đăng ký cây tổ chức nên chưa kiểm tra được mã đơn vị. Hãy đề nghị bộ phận quản trị nhập danh "
         "sách đơn vị.",

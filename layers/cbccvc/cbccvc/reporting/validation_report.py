@@ -13,8 +13,10 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -28,6 +30,9 @@ REPORT_VERSION = 1
 SEVERITY_COLUMN = 4
 MESSAGE_COLUMN = 6
 
+
+# Reports show times as agencies read them.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @dataclass(frozen=True, slots=True)
 class ValidationReport:
@@ -234,7 +239,7 @@ def _write_summary(workbook: Workbook, report: ValidationReport) -> None:
         ("validation.file", report.file_name),
         ("validation.agency", report.agency_code),
         ("validation.batch", report.batch_id),
-        ("validation.generated_at", report.generated_at),
+        ("validation.generated_at", _vietnam_time(report.generated_at)),
         ("validation.rows", report.rows),
         ("validation.valid", report.staged),
         ("validation.invalid", report.invalid),
@@ -371,3 +376,12 @@ def _cell(value: Any) -> Any:
     if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         return value
     return neutralise(str(value))
+
+
+def _vietnam_time(iso: str) -> str:
+    """Show an ISO time as officers read it, in Vietnam time: "08:10 ngày 05/12/2026"."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VIETNAM)
+    except ValueError:
+        return iso
+    return label("daily.generated_at", time=moment.strftime("%H:%M"), date=moment.strftime("%d/%m/%Y"))

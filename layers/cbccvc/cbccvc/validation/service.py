@@ -409,8 +409,12 @@ def read_checked_export(data: bytes, file_name: str, options: ValidateOptions) -
 
 
 def check_tables(tables: Sequence[Table], *, agency_code: str, options: ValidateOptions,
-                 org_units: frozenset[str] | None) -> list[TableResult]:
-    """Run every row and file-level check; the offline command and the validate stage share it."""
+                 org_units: frozenset[str] | None, no_units_code: str = "UNITS_NOT_CONFIGURED") -> list[TableResult]:
+    """Run every row and file-level check; the offline command and the validate stage share it.
+
+    ``no_units_code`` is the warning given without a unit list: the offline command names its
+    own fix (``--units``) rather than the stage's (registering the agency's units).
+    """
     context = ValidationContext(
         agency_code=agency_code,
         mandatory_fields=options.mandatory_fields,
@@ -420,7 +424,7 @@ def check_tables(tables: Sequence[Table], *, agency_code: str, options: Validate
     results = [validate_table(table, context) for table in tables]
     check_duplicates(results)
     if org_units is None and results:
-        results[0].findings.append(Finding(code="UNITS_NOT_CONFIGURED", severity=SEVERITY["UNITS_NOT_CONFIGURED"]))
+        results[0].findings.append(Finding(code=no_units_code, severity=SEVERITY[no_units_code]))
     return results
 
 
