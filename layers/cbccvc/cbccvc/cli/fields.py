@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
+from cbccvc.cli.output import fail
 from cbccvc.intake.headers import match_header
+from cbccvc.messages import render
 from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
 
 
@@ -37,3 +41,21 @@ def default_mandatory_headers() -> str:
 def dropped_core_headers(fields: tuple[str, ...]) -> list[str]:
     """Return the headers of the default mandatory columns that ``fields`` leaves out."""
     return [FIELDS_BY_NAME[name].header for name in DEFAULT_MANDATORY_FIELDS if name not in fields]
+
+
+def checked_mandatory(text: str) -> tuple[str, ...] | None:
+    """Read --mandatory for a command: the fields, or None after an error naming the unknown items.
+
+    A list that leaves out default mandatory columns is accepted with a warning on stderr,
+    since the upload may still require them.
+    """
+    mandatory, unknown = parse_mandatory(text)
+    if unknown:
+        fail("report.mandatory_unknown", names=", ".join(f"«{name}»" for name in unknown),
+             known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
+        return None
+    dropped = dropped_core_headers(mandatory)
+    if dropped:
+        print(render("cli.mandatory_dropped", headers=", ".join(f"«{header}»" for header in dropped)),
+              file=sys.stderr, flush=True)
+    return mandatory

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from cbccvc.cli.fields import default_mandatory_headers, dropped_core_headers, parse_mandatory
+from cbccvc.cli.fields import checked_mandatory, default_mandatory_headers
 from cbccvc.cli.output import fail, say
 from cbccvc.messages import label, render
 from cbccvc.reporting.template_workbook import build_template
-from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 
 DEFAULT_OUTPUT = Path("Mau du lieu CBCCVC.xlsx")
 
@@ -32,15 +31,9 @@ USAGE_ERROR = 2
 
 def run(arguments: argparse.Namespace) -> int:
     province = arguments.province.strip().zfill(2) if arguments.province else None
-    mandatory, unknown = parse_mandatory(arguments.mandatory)
-    if unknown:
-        fail("report.mandatory_unknown", names=", ".join(f"«{name}»" for name in unknown),
-             known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
+    mandatory = checked_mandatory(arguments.mandatory)
+    if mandatory is None:
         return USAGE_ERROR
-    dropped = dropped_core_headers(mandatory)
-    if dropped:
-        print(render("cli.mandatory_dropped", headers=", ".join(f"«{header}»" for header in dropped)),
-              file=sys.stderr, flush=True)
     try:
         template = build_template(mandatory_fields=mandatory, province_code=province)
     except KeyError:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cbccvc.cli.fields import default_mandatory_headers, dropped_core_headers, parse_mandatory
+from cbccvc.cli.fields import checked_mandatory, default_mandatory_headers
 from cbccvc.cli.output import fail, say
 from cbccvc.intake.readers import UnreadableFileError
 from cbccvc.intake.table import Table
@@ -23,7 +23,7 @@ from cbccvc.messages import current_language, label, render
 from cbccvc.models import Finding, sha256_hex
 from cbccvc.reporting.annotated_workbook import annotated_file_name, build_annotated_workbook
 from cbccvc.reporting.validation_report import ValidationReport, build_report, message_params
-from cbccvc.schema import DEFAULT_MANDATORY_FIELDS, FIELDS_BY_NAME
+from cbccvc.schema import DEFAULT_MANDATORY_FIELDS
 from cbccvc.validation.codes import SEVERITY
 from cbccvc.validation.engine import progress_listener
 from cbccvc.validation.service import ValidateOptions, check_tables, prepare_outputs, read_checked_export
@@ -79,15 +79,9 @@ def run(arguments: argparse.Namespace) -> int:  # noqa: PLR0911 - one return per
         return fail("report.path_is_folder", file=path)
     if not path.is_file():
         return fail("cli.file_not_found", file=path)
-    mandatory, unknown = parse_mandatory(arguments.mandatory)
-    if unknown:
-        fail("report.mandatory_unknown", names=", ".join(f"«{name}»" for name in unknown),
-             known=", ".join(FIELDS_BY_NAME[name].header for name in FIELDS_BY_NAME))
+    mandatory = checked_mandatory(arguments.mandatory)
+    if mandatory is None:
         return USAGE_ERROR
-    dropped = dropped_core_headers(mandatory)
-    if dropped:
-        print(render("cli.mandatory_dropped", headers=", ".join(f"«{header}»" for header in dropped)),
-              file=sys.stderr, flush=True)
     directory = arguments.output or path.parent
     if directory.exists() and not directory.is_dir():
         fail("report.output_not_folder", path=directory)
