@@ -190,7 +190,7 @@ def test_second_approval_changes_nothing(pipeline: LocalPipeline) -> None:
     assert outcome["reason_code"] == "BATCH_NOT_APPROVABLE"
     agency = pipeline.state.get_agency("H46") or {}
     assert agency["batches_approved"] == 1
-    # The batch's notice still tells of the approval and its evidence; the second upload is answered beside its key.
+    # The batch's notice still names the approval and its evidence. The second upload's notice is beside its key.
     assert notice(pipeline, batch_id)["code"] == "APPROVAL_ACCEPTED"
     assert notice(pipeline, batch_id)["evidence_prefix"]
     note = json.loads(pipeline.store.get(f"rejections/approvals/H46/{batch_id}/lan-hai.p7s.json"))

@@ -225,7 +225,7 @@ def test_fullwidth_id_matched_and_staged(pipeline: LocalPipeline, tmp_path: Path
     assert person["personal_id"] not in (tmp_path / "lambda.log").read_text(encoding="utf-8")
 
 
-def test_record_without_query_fields_blocked_not_crashed(pipeline: LocalPipeline, tmp_path: Path) -> None:
+def test_record_without_query_fields_blocked(pipeline: LocalPipeline, tmp_path: Path) -> None:
     # An agency that configured MANDATORY_FIELDS without the name sends a file without that column.
     environment = pipeline.stack.environments["ValidateFunction"]
     environment["MANDATORY_FIELDS"] = "personal_id,birth_date,gender,unit_code"

@@ -108,7 +108,8 @@ class Sandbox:
                 say("sandbox.uploaded", key=key, batch=outcome.get("batch_id") or "-",
                     state=_state_text(outcome.get("state")))
                 if outcome.get("reason_code") or outcome.get("state") == "ignored":
-                    # The upload changed nothing (a repeat, a signature for a decided batch): the note says why.
+                    # The upload changed nothing (a repeat, a signature for a decided batch).
+                    # Its notice gives the reason.
                     say("sandbox.not_considered", reason=outcome.get("reason_code") or "-")
         if not any(result.get("batches") or result.get("approvals") for result in results):
             say("sandbox.uploaded", key=key, batch="-", state="-")

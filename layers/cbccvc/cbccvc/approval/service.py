@@ -21,12 +21,12 @@ and only the decision whose write moved the batch writes its notice and names it
 
 Every upload under ``approvals/`` gets a Vietnamese notice: in the batch's
 ``approval/ket-qua-phe-duyet.json`` when the key names an existing batch of the agency in its
-path, else under ``rejections/`` followed by the upload's key. An upload for a batch already
-approved is answered under ``rejections/`` too, so the batch's notice keeps naming the
-signature that approved it and its evidence. Signature files end in .p7s or .p7m, in any case.
-Every upload under ``approvals/`` reaches the function (template.yaml filters on the prefix
-only, since S3 suffix filters match case-sensitively), so a file with another name, such as
-``phe-duyet.sig``, is answered under ``rejections/`` too.
+path, else under ``rejections/`` followed by the upload's key. The notice for an upload to a
+batch that is already approved also goes under ``rejections/``, so the batch's notice keeps
+naming the signature that approved it and its evidence. Signature files end in .p7s or .p7m,
+in any case. template.yaml filters on the ``approvals/`` prefix only, because S3 suffix
+filters match case-sensitively. Every upload therefore reaches the function, and a file with
+another name, such as ``phe-duyet.sig``, gets its notice under ``rejections/`` too.
 """
 
 from __future__ import annotations
@@ -220,8 +220,8 @@ class ApproveService:
         logger.warning("approval_batch_not_approvable", state=state.value)
         params = {"batch_id": approval.batch_id, "state": render(f"state.{state.value}", Language.VI)}
         if approved_key is not None:
-            # The batch's notice tells of the signature that approved it and names its evidence:
-            # the answer to this upload goes beside the upload's key instead.
+            # The batch's notice names the signature that approved it and its evidence, so the
+            # notice for this upload goes beside the upload's key instead.
             self._note_ignored(approval.key, "BATCH_NOT_APPROVABLE", params)
         else:
             self._notify(approval, state, "BATCH_NOT_APPROVABLE", render("BATCH_NOT_APPROVABLE", Language.VI, **params),

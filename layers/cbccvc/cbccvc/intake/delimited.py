@@ -154,7 +154,7 @@ class _LineWidths:
     """Counts the cells of single lines: by their delimiters, or with the csv module where a line has a quote.
 
     The lines are split and their delimiters counted for the whole text at once, in polars,
-    when first asked for.
+    on the first call.
     """
 
     def __init__(self, utf8: bytes, delimiter: str) -> None:
@@ -181,10 +181,10 @@ class _LineWidths:
         if self.lines is None:
             self.lines = self._split()
         rows = pl.Series("row", list(indexes), dtype=pl.Int64)
-        asked = self.lines.select(pl.col("cells", "quoted", "blank").gather(rows))
-        counts: list[int] = asked["cells"].to_list()
+        requested = self.lines.select(pl.col("cells", "quoted", "blank").gather(rows))
+        counts: list[int] = requested["cells"].to_list()
         # A line with a quote may have delimiters inside quoted values; a blank line has no cell.
-        for position in (asked["quoted"] | asked["blank"]).arg_true().to_list():
+        for position in (requested["quoted"] | requested["blank"]).arg_true().to_list():
             line = self.lines["line"][indexes[position]]
             counts[position] = len(next(_reader(line, self.delimiter), []))
         return counts
@@ -193,8 +193,8 @@ class _LineWidths:
 def read_delimited_text(text: str, file_name: str, delimiter: str | None = None) -> Grid:
     """Return the grid of a decoded text file; raise UnreadableFileError when it cannot be parsed.
 
-    Rows are cut after ``column_limit`` positions; the grid keeps their exact widths, where
-    their first cut-off value was, and the rows whose quote was never closed.
+    Rows are cut after ``column_limit`` positions. The grid records each cut row's exact width
+    and the position of its first cut-off value, and the rows whose quote was never closed.
     """
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
     delimiter = delimiter or choose_delimiter(text)

@@ -7,8 +7,8 @@ headers. JSON has no rows on screen, so records are numbered from 1 in file orde
 header "row" is 0. Values keep their JSON type, so numbers and booleans stay what they are. A
 null is an empty cell, and a nested object or array is kept as its JSON text.
 
-JSON allows what text cells cannot hold, and reading never fails on it: an escaped lone
-surrogate ("\\ud800") becomes U+FFFD, which the checks report, and an integer too long for
+JSON allows values that text cells cannot contain, and these are read rather than rejected: an
+escaped lone surrogate ("\\ud800") becomes U+FFFD, which the checks report, and an integer too long for
 Python's int conversion (over 4,300 digits) is kept as its digits in text. Keys that name no
 field beyond the first ``MAX_COLUMNS`` columns are left out (``Grid.dropped_columns``), so a
 file of thousands of distinct keys does not make a column of each for every record.
@@ -83,14 +83,14 @@ def _kept_keys(keys: list[str]) -> list[str]:
         return keys
     known = {key for key in keys if match_header(key) is not None}
     room = max(MAX_COLUMNS - len(known), 0)
-    kept: list[str] = []
+    kept_keys: list[str] = []
     for key in keys:
         if key in known:
-            kept.append(key)
+            kept_keys.append(key)
         elif room:
-            kept.append(key)
+            kept_keys.append(key)
             room -= 1
-    return kept
+    return kept_keys
 
 
 def _record_list(payload: Any) -> list[dict[str, Any]] | None:

@@ -64,8 +64,8 @@ def float_text(value: float) -> str:
         return str(value)
     if value.is_integer() and abs(value) < _EXACT_INTEGERS:
         return str(int(value))
-    # Above 2**53 a float holds no more digits than its repr shows: int() would write out
-    # binary digits nobody typed (1.8e308 as 17976931348623157081…), so the rest are zeros.
+    # Above 2**53 a float has no more digits than its repr shows. int() would write out binary
+    # digits that were never typed (1.8e308 as 17976931348623157081…), so the rest are zeros.
     text = repr(value)
     if "e" in text or "E" in text:
         text = format(Decimal(text), "f")

@@ -92,10 +92,10 @@ def _sheet_rows(sheet: python_calamine.CalamineSheet, data: bytes,
                 name: str) -> tuple[list[list[Any]], list[RowDamage]]:
     """Return a sheet's rows from its first used cell, and the rows python-calamine could not convert.
 
-    python-calamine raises OverflowError for a whole sheet when a date-formatted cell holds a
-    number far past any date (an ID in a date column): Python's timedelta cannot hold it. Such
-    a sheet is read row by row, and each failing row is read as text with fastexcel, which
-    leaves that cell empty, and reported (ROW_DATE_UNREADABLE).
+    python-calamine raises OverflowError for a whole sheet when a duration-formatted cell
+    ("[h]:mm:ss") contains a number too large for Python's timedelta, such as an ID. Such a
+    sheet is read row by row. A failing row is read again as text with fastexcel, which leaves
+    that cell empty, and gets a ROW_DATE_UNREADABLE finding.
     """
     try:
         return sheet.to_python(skip_empty_area=True), []

@@ -201,8 +201,8 @@ def _fill_merged_down(sheet: SheetData, frame: pl.DataFrame, start: int) -> tupl
     """Copy the value of each one-column block merged over data rows into every empty cell of the block.
 
     Returns the filled frame and, for each filled position, the frame row each row's value now
-    comes from: a covered cell has no cell of its own in the file, so facts about its value
-    (was it a number?) are asked of the block's first cell.
+    comes from. A covered cell has no cell of its own in the file, so facts about its value
+    (was it a number?) are read from the block's first cell.
     """
     by_column: dict[int, list[tuple[int, int]]] = {}
     for block in sheet.merged:

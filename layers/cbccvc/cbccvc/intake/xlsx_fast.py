@@ -43,8 +43,8 @@ from cbccvc.intake.xlsx_stream import date_styles, excel_datetime
 
 # fastexcel writes a cell formatted as a date (no time of day) with a midnight time.
 _MIDNIGHT = " 00:00:00"
-# How fastexcel writes a date-formatted number that is no date Excel shows: a year before 1900
-# (0, negative numbers, fractions of a day) or a signed year past 9999.
+# Pattern of fastexcel's text for a date-formatted number that is no date Excel shows: a year
+# before 1900 (0, negative numbers, fractions of a day) or a signed year past 9999.
 _NO_DATE_TEXT = r"^(?:[+-][0-9]|1[0-8][0-9]{2}-[0-9]{2}-[0-9]{2})"
 
 
@@ -193,7 +193,7 @@ def _without_midnight(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
 
 
 def _values_lost(frame: pl.DataFrame, sheet_xml: SheetXml) -> bool:
-    """Tell whether fewer cells have a value than the XML holds values (formula errors read as empty)."""
+    """Tell whether fewer cells have a value than the XML contains values (formula errors read as empty)."""
     filled = sum(frame.height - frame[name].null_count() for name in frame.columns)
     return filled < sheet_xml.value_count() - len(sheet_xml.formula_errors())
 

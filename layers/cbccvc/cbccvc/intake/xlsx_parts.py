@@ -358,8 +358,8 @@ def _dimension_extent(match: re.Match[bytes]) -> SheetExtent | None:
 def scanned_extent(xml: bytes, limit: int) -> SheetExtent:
     """Return a bound of a worksheet's used range read from its rows and cell references.
 
-    The rows are the largest row number; the columns are the sheet's width that keeps the
-    range within ``limit`` cells, or Excel's full width when some cell lies beyond it.
+    The rows are the largest row number. The columns are the width that keeps the range within
+    ``limit`` cells, or Excel's full width when some cell lies beyond that width.
     """
     rows = max((int(number) for number in _ROW_NUMBER.findall(xml)), default=1)
     allowed = max(limit // max(rows, 1), 1)

@@ -42,8 +42,8 @@ from cbccvc.validation.values import EXCEL_EPOCH_1900
 # position), a sheet is read here.
 MAX_SHEET_CELLS = 20_000_000
 MAX_SHEET_COLUMNS = 1_024
-# Cells with a value this reader keeps in memory at most (about 1 GiB of Python objects); a
-# sheet with more is rejected as too large rather than let the process run out of memory.
+# Maximum cells with a value this reader keeps in memory (an estimated 1 GiB of Python objects).
+# A sheet with more is rejected as too large, so the process does not run out of memory.
 MAX_STREAM_CELLS = 10_000_000
 # Columns kept of a sheet without a header row (its content is only copied, never checked).
 NO_HEADER_COLUMNS = 256
@@ -155,7 +155,7 @@ def _keep_cell(cells: _Cells, row: int, column: int, element: ElementTree.Elemen
         value: Any = None
     else:
         value = _cell_value(kind, text, element.get("s"), strings=strings, date_styles=date_styles, epoch=epoch)
-        # A cell of spaces only is blank to every check; kept, it would make a row of each.
+        # A cell of spaces only is blank to every check. Keeping it would make a row of each such cell.
         if value is None or (isinstance(value, str) and not value.strip()):
             return
     cells.rows.setdefault(row, {})[column] = value
@@ -244,20 +244,20 @@ def _sparse_grid(cells: _Cells, name: str, epoch: date) -> SparseSheet:
         return SparseSheet(Grid(sheet=name, rows=[], row_numbers=[], date_epoch=epoch))
     first_column = min(min(row) for row in cells.rows.values())
     last_column = _last_column(cells, numbers, first_column)
-    kept = [row for row in numbers if any(first_column <= column <= last_column for column in cells.rows[row])]
+    kept_rows = [row for row in numbers if any(first_column <= column <= last_column for column in cells.rows[row])]
     width = last_column - first_column + 1
     rows: list[list[Any]] = []
-    for row in kept:
+    for row in kept_rows:
         values: list[Any] = [None] * width
         for column, value in cells.rows[row].items():
             if column <= last_column:
                 values[column - first_column] = value
         rows.append(values)
-    index_of = {row: index for index, row in enumerate(kept)}
+    index_of = {row: index for index, row in enumerate(kept_rows)}
     errors = {(index_of[row], column - first_column): value for (row, column), value in cells.errors.items()
               if row in index_of and first_column <= column <= last_column}
-    grid = Grid(sheet=name, rows=rows, row_numbers=[row + 1 for row in kept], first_column=first_column,
-                merged=_grid_blocks(cells.merged, kept, first_column, last_column), date_epoch=epoch)
+    grid = Grid(sheet=name, rows=rows, row_numbers=[row + 1 for row in kept_rows], first_column=first_column,
+                merged=_grid_blocks(cells.merged, kept_rows, first_column, last_column), date_epoch=epoch)
     return SparseSheet(grid, errors)
 
 
@@ -273,12 +273,13 @@ def _last_column(cells: _Cells, numbers: list[int], first_column: int) -> int:
     return first_column + last
 
 
-def _grid_blocks(blocks: list[MergedRange], kept: list[int], first_column: int, last_column: int) -> list[MergedRange]:
+def _grid_blocks(blocks: list[MergedRange], kept_rows: list[int], first_column: int,
+                 last_column: int) -> list[MergedRange]:
     """Move merged blocks into grid coordinates: kept rows only, columns from ``first_column``."""
     moved = []
     for block in blocks:
-        top = bisect_left(kept, block.first_row)
-        bottom = bisect_right(kept, block.last_row) - 1
+        top = bisect_left(kept_rows, block.first_row)
+        bottom = bisect_right(kept_rows, block.last_row) - 1
         if top > bottom or block.last_column < first_column or block.first_column > last_column:
             continue
         moved.append(MergedRange(top, max(block.first_column - first_column, 0), bottom,

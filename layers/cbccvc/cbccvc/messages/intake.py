@@ -101,11 +101,11 @@ INTAKE_MESSAGES: dict[str, Message] = {
         "usual. Remove the stray quote or close it, and export the file again.",
     ),
     "ROW_DATE_UNREADABLE": Message(
-        "Dòng có ô định dạng ngày chứa một số quá lớn để là ngày (ví dụ số định danh trong cột định dạng ngày), nên "
+        "Dòng có ô định dạng ngày hoặc giờ chứa một số quá lớn (ví dụ số định danh trong cột định dạng giờ), nên "
         "ô đó không đọc được. Hãy đổi định dạng ô sang Văn bản hoặc Số, hoặc nhập lại ngày, rồi tải lên lại.",
-        "The row has a date-formatted cell holding a number too large to be a date (for example a personal ID in "
-        "a date-formatted column), so that cell cannot be read. Format the cell as Text or Number, or enter the "
-        "date again, and upload again.",
+        "The row has a date- or time-formatted cell containing a number that is too large (for example a personal "
+        "ID in a time-formatted column), so that cell cannot be read. Format the cell as Text or Number, or enter "
+        "the date again, and upload again.",
     ),
     "ROW_TOO_MANY_CELLS": Message(
         "Dòng có {cells} ô, nhiều hơn {expected} cột của dòng tiêu đề: có thể một giá trị chứa dấu phân cách mà "

@@ -21,8 +21,8 @@ number, date and boolean cells keep their type (an .xlsx cell's XML says which, 
 readers noted it), other cells are written as text. Sheets without a table are left out. The
 last sheet says so.
 
-A copy that cannot be built (a value no spreadsheet cell can hold) is left out: the reports
-still say what is wrong, and the caller logs the error type.
+A copy that cannot be built (a value no spreadsheet cell can contain) is left out, and
+``build_annotated_workbook`` logs the error type. The reports still list every finding.
 """
 
 from __future__ import annotations

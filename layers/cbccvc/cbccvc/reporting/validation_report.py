@@ -186,7 +186,7 @@ def rows_by_severity(findings: Sequence[Finding]) -> tuple[int, int]:
     return errors, len(worst) - errors
 
 
-# Findings rendered or written per slice, so no step holds every finding's text at once.
+# Findings rendered or written per slice, so no step keeps every finding's text in memory at once.
 _SLICE_ROWS = 20_000
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from asn1crypto import algos
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 # Hashes that Thông tư 15/2025/TT-BKHCN lists (FIPS 180-4 and FIPS 202), by asn1crypto name.
 ALLOWED_DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
@@ -190,3 +191,23 @@ class SignatureAlgorithm:
                 return algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"})
             case SignatureScheme.ECDSA:
                 return algos.SignedDigestAlgorithm({"algorithm": f"{self.digest}_ecdsa"})
+
+
+def signature_verifies(public_key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey, algorithm: SignatureAlgorithm,
+                       signature: bytes, data: bytes) -> bool:
+    """Tell whether ``signature`` over ``data`` verifies with ``public_key`` under ``algorithm``.
+
+    Signers that hand signing to a token or KMS check each signature with this before using it.
+    """
+    hash_algorithm = new_hash(algorithm.digest)
+    try:
+        if isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(signature, data, ec.ECDSA(hash_algorithm))
+        elif algorithm.scheme is SignatureScheme.RSASSA_PSS:
+            pss = padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=hash_algorithm.digest_size)
+            public_key.verify(signature, data, pss, hash_algorithm)
+        else:
+            public_key.verify(signature, data, padding.PKCS1v15(), hash_algorithm)
+    except InvalidSignature:
+        return False
+    return True

@@ -14,12 +14,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from cbccvc.aws_reasons import aws_reason
-from cbccvc.signing.algorithms import SignatureAlgorithm, SignatureScheme, new_hash
+from cbccvc.signing.algorithms import SignatureAlgorithm, SignatureScheme, signature_verifies
 from cbccvc.signing.errors import KmsSigningError, SignerKeyError
 
 # KMS Sign accepts at most this many bytes with MessageType RAW.
@@ -113,19 +112,7 @@ class KmsSigner:
         return signature
 
     def _verifies(self, signature: bytes, data: bytes) -> bool:
-        hash_algorithm = new_hash(self._algorithm.digest)
-        try:
-            if isinstance(self._public_key, ec.EllipticCurvePublicKey):
-                self._public_key.verify(signature, data, ec.ECDSA(hash_algorithm))
-            elif self._algorithm.scheme is SignatureScheme.RSASSA_PSS:
-                pss = padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=hash_algorithm.digest_size)
-                self._public_key.verify(signature, data, pss, hash_algorithm)
-            else:
-                self._public_key.verify(signature, data, padding.PKCS1v15(), hash_algorithm)
-        except InvalidSignature:
-            return False
-        return True
-
+        return signature_verifies(self._public_key, self._algorithm, signature, data)
 
 def _algorithms_for(key_spec: str, rsa_scheme: SignatureScheme) -> tuple[SignatureAlgorithm, str]:
     """Return the CMS algorithm and the KMS SigningAlgorithm name for a key spec."""

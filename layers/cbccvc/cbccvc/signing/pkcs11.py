@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from cbccvc.signing.algorithms import SignatureAlgorithm, SignatureScheme, compute_digest, new_hash
+from cbccvc.signing.algorithms import SignatureAlgorithm, SignatureScheme, compute_digest, new_hash, signature_verifies
 from cbccvc.signing.errors import SignerKeyError, TokenError
 
 _CURVE_DIGESTS = {256: "sha256", 384: "sha384", 521: "sha512"}
@@ -87,28 +86,17 @@ class Pkcs11Signer:
             else:
                 signature = self._private_key.sign(data, mechanism=Mechanism[f"SHA{suffix}_RSA_PKCS"])
         except PKCS11Error as error:
-            raise TokenError(f"the token refused to sign: {type(error).__name__}", "reason.token_refused",
+            raise TokenError(f"signing on the token failed: {type(error).__name__}", "reason.token_refused",
                              error=type(error).__name__) from error
         self._check(signature, data)
         return signature
 
     def _check(self, signature: bytes, data: bytes) -> None:
-        hash_algorithm = new_hash(self._algorithm.digest)
-        key = self._public_key
-        try:
-            if isinstance(key, ec.EllipticCurvePublicKey):
-                key.verify(signature, data, ec.ECDSA(hash_algorithm))
-            elif self._algorithm.scheme is SignatureScheme.RSASSA_PSS:
-                pss = padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=hash_algorithm.digest_size)
-                key.verify(signature, data, pss, hash_algorithm)
-            else:
-                key.verify(signature, data, padding.PKCS1v15(), hash_algorithm)
-        except InvalidSignature:
+        if not signature_verifies(self._public_key, self._algorithm, signature, data):
             raise SignerKeyError(
                 "the token's signature does not verify with the certificate: wrong key or certificate",
                 "reason.signature_not_verified",
-            ) from None
-
+            )
 
 @contextmanager
 def open_pkcs11_signer(

@@ -50,7 +50,7 @@ def _check_manifest(content: bytes, path: Path) -> None:
     if not isinstance(document, dict):
         raise ManifestError(f"{path.name} is not a JSON object; sign the batch's manifest file")
     # The batch's validation report (bao-cao-kiem-tra.json) sits beside the manifest and names the
-    # batch too; its findings are what tells it apart.
+    # batch too. Only the report has findings, so they distinguish the two.
     if "batch_id" not in document or "findings" in document:
         raise ManifestError(f"{path.name} is not a batch manifest; sign the batch's manifest.json")
 

@@ -308,7 +308,7 @@ class _TableCheck:
     def check_mandatory(self) -> None:
         """Report blank mandatory cells and formula errors (#N/A, #REF!), which read as blank.
 
-        A formula error blocks the record in a mandatory column; in another column the value is
+        A formula error blocks the record in a mandatory column. In another column the value is
         left out with a warning, as a blank optional cell would be.
         """
         for field_name, read in self.table.columns.items():

@@ -484,10 +484,10 @@ def _staged_file(results: Sequence[TableResult]) -> tuple[bytes, str]:
 def _people(result: TableResult, indexes: list[int]) -> tuple[list[tuple[int, PersonQuery]], dict[int, list[str]]]:
     """Return the population query of each row of ``indexes``, and the fields of each row no query can be built of.
 
-    The register matches on the personal ID, the full name and the date of birth, so a row
-    without one of them (a file without the column, when MANDATORY_FIELDS leaves it out) or
-    with a value the contract rejects gets no query. Building a query never raises: pydantic's
-    error text quotes the value, a personal datum, so only the field names are kept.
+    The register matches on the personal ID, the full name and the date of birth. A row gets no
+    query when one of them is missing (a file without the column, when MANDATORY_FIELDS leaves
+    it out) or has a value the contract rejects. Building a query does not raise, because
+    pydantic's error text quotes the value, a personal datum; only the field names are kept.
     """
     present = [name for name in QUERY_FIELDS if name in result.records.columns]
     rows = result.records.select(present)[indexes] if indexes else result.records.select(present).clear()

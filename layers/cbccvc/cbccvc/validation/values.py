@@ -31,7 +31,7 @@ _WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, ""))
 # Typographic variants agencies paste from Word, mapped to the ASCII form; invisible characters are dropped.
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
                               "\u00a0": " ", **dict.fromkeys(INVISIBLE_CHARACTERS, "")})
-# The longest full name the population register's contract takes (PersonQuery.full_name).
+# Maximum length of a full name in the population register's contract (PersonQuery.full_name).
 MAX_NAME_CHARS = 100
 # Full-width digits, which East Asian input methods type in place of ASCII digits.
 _FULLWIDTH_DIGITS = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "0123456789")
